@@ -80,7 +80,7 @@ function buildRoster() {
   const dataViz = course(acme, "DATA-201", "Data Visualisation", [trainer]);
   const negotiation = course(acme, "SALES-110", "Negotiation Essentials", [trainer2]);
   const compliance = course(acme, "OPS-050", "Compliance Basics", [trainer2]);
-  const onboarding = course(globex, "GX-100", "Globex Onboarding", [globexAdmin]);
+  const onboarding = course(globex, "GX-100", "Globex Onboarding", []);
 
   const extraLearners: DemoUser[] = [];
   for (let i = 0; i < 220; i += 1) {
