@@ -1,0 +1,39 @@
+import { createApp, createMisconfiguredApp } from "./app";
+import { loadEnv } from "./env";
+import { describeError, log } from "./logger";
+import { cronJobs } from "../jobs/schedule";
+
+const app = createApp();
+const misconfigured = new WeakMap<object, ReturnType<typeof createMisconfiguredApp>>();
+
+/**
+ * The Worker. The environment is validated before anything runs (once per isolate), so handlers
+ * only ever see a typed, valid configuration.
+ */
+export default {
+  fetch(request, rawEnv, ctx) {
+    const loaded = loadEnv(rawEnv);
+    if (loaded.ok) return app.fetch(request, loaded.env, ctx);
+    let fallback = misconfigured.get(loaded);
+    if (!fallback) misconfigured.set(loaded, (fallback = createMisconfiguredApp(loaded.problems)));
+    return fallback.fetch(request, rawEnv, ctx);
+  },
+
+  async scheduled(controller, rawEnv, ctx) {
+    const loaded = loadEnv(rawEnv);
+    if (!loaded.ok) {
+      log("error", "cron skipped: invalid configuration", { cron: controller.cron, problems: loaded.problems });
+      return;
+    }
+    const job = cronJobs[controller.cron];
+    if (!job) {
+      log("error", "no job is registered for this cron trigger", { cron: controller.cron });
+      return;
+    }
+    const scheduledTime = new Date(controller.scheduledTime);
+    log("info", "cron started", { cron: controller.cron, scheduledTime: scheduledTime.toISOString() });
+    ctx.waitUntil(
+      job(loaded.env, scheduledTime).catch((error: unknown) => log("error", "cron failed", { cron: controller.cron, ...describeError(error) })),
+    );
+  },
+} satisfies ExportedHandler<Record<string, unknown>>;

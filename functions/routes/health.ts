@@ -1,0 +1,54 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-env";
+import { ProblemError } from "../errors/problem";
+import { healthSchema, liveSchema, readySchema } from "../schemas/health";
+import { problemResponses } from "../schemas/problem";
+import { checkDependencies } from "../services/health";
+
+const tags = ["Health"];
+
+const health = createRoute({
+  method: "get",
+  path: "/api/v1/health",
+  tags,
+  summary: "Version, build and server time",
+  responses: { 200: { description: "Service identity", content: { "application/json": { schema: healthSchema } } } },
+});
+
+const live = createRoute({
+  method: "get",
+  path: "/api/v1/health/live",
+  tags,
+  summary: "Liveness: the Worker answers",
+  responses: { 200: { description: "Alive", content: { "application/json": { schema: liveSchema } } } },
+});
+
+const ready = createRoute({
+  method: "get",
+  path: "/api/v1/health/ready",
+  tags,
+  summary: "Readiness: Postgres and Redis reachable within the deadline",
+  responses: {
+    200: { description: "Every dependency is up", content: { "application/json": { schema: readySchema } } },
+    ...problemResponses(503),
+  },
+});
+
+/** Liveness needs nothing but the runtime, so a misconfigured deployment serves it too. */
+export const liveBody = { status: "ok" as const };
+
+export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(health, (c) =>
+    c.json({ status: "ok" as const, version: c.env.APP_VERSION, build: c.env.BUILD_ID, time: new Date().toISOString() }, 200),
+  );
+
+  app.openapi(live, (c) => c.json(liveBody, 200));
+
+  app.openapi(ready, async (c) => {
+    const checks = await checkDependencies(c.get("clients"), c.env.HEALTH_CHECK_TIMEOUT_MS);
+    const down = Object.entries(checks).filter(([, result]) => result.status === "down").map(([name]) => name);
+    if (down.length === 0) return c.json({ status: "ready" as const, checks }, 200);
+    const detail = `Unavailable: ${down.map((name) => `${name} (${checks[name as keyof typeof checks].error})`).join(", ")}.`;
+    throw new ProblemError(503, "dependency-unavailable", detail, { unavailable: down, checks }, { "Retry-After": "5" });
+  });
+}

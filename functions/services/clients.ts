@@ -1,0 +1,29 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import { createDatabase, type Database } from "../../db/client";
+import type { Env } from "../env";
+
+/** The connections a request may use. Created once per isolate and shared by its requests. */
+export interface Clients {
+  db: Database;
+  redis: Redis;
+}
+
+const perIsolate = new WeakMap<Env, Clients>();
+
+/** Returns this isolate's clients for the validated env, creating them on first use. */
+export function getClients(env: Env): Clients {
+  let clients = perIsolate.get(env);
+  if (!clients) {
+    clients = {
+      db: createDatabase(env.DATABASE_URL, env.NEON_FETCH_ENDPOINT),
+      redis: new Redis({
+        url: env.UPSTASH_REDIS_REST_URL,
+        token: env.UPSTASH_REDIS_REST_TOKEN,
+        // A request must fail fast when Redis is away; the caller decides how to degrade.
+        retry: { retries: 1, backoff: () => 50 },
+      }),
+    };
+    perIsolate.set(env, clients);
+  }
+  return clients;
+}

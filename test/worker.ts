@@ -1,0 +1,25 @@
+import { unstable_startWorker } from "wrangler";
+
+export interface RunningWorker {
+  url: string;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Worker of wrangler.toml in workerd (through wrangler's own dev server, as
+ * `wrangler dev` does) with the given variables, on a free port of 127.0.0.1.
+ */
+export async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
+  const worker = await unstable_startWorker({
+    config: "wrangler.toml",
+    bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "error", remote: false },
+  });
+  const url = (await worker.url).toString().replace(/\/$/, "");
+  return {
+    url,
+    fetch: (path, init) => fetch(`${url}${path}`, init),
+    stop: () => worker.dispose(),
+  };
+}
