@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startStack, type Stack } from "../dev/stack";
+import { startWorker, type RunningWorker } from "./worker";
+
+export interface TestApi {
+  stack: Stack;
+  worker: RunningWorker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system for one test file: the local stack on a throw-away embedded Postgres, and the
+ * Worker in workerd pointed at it. Each file gets its own, so files never share state.
+ */
+export async function startTestApi(vars: Record<string, string> = {}): Promise<TestApi> {
+  const dataDir = mkdtempSync(join(tmpdir(), "analytics-api-"));
+  const stack = await startStack({ dataDir, persistent: false });
+  try {
+    const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...vars });
+    return {
+      stack,
+      worker,
+      stop: async () => {
+        await worker.stop();
+        await stack.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
