@@ -23,3 +23,6 @@ export async function startWorker(vars: Record<string, string>): Promise<Running
     stop: () => worker.dispose(),
   };
 }
+
+/** A response body as JSON, loosely typed: tests assert its shape rather than trust a type. */
+export const readJson = async (response: Response): Promise<any> => response.json();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
-import { startWorker, type RunningWorker } from "../worker";
+import { readJson, startWorker, type RunningWorker } from "../worker";
 
 let api: TestApi;
 
@@ -35,7 +35,7 @@ describe("request ids and problems", () => {
     const response = await api.worker.fetch("/api/v1/nothing-here", { headers: { "X-Request-Id": "req-404-check" } });
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
       type: "/problems/not-found",
       title: "Not Found",
       status: 404,
@@ -61,7 +61,7 @@ describe("a misconfigured deployment", () => {
   it("names each bad variable on /health/ready with a 503 and no stack trace", async () => {
     const response = await worker.fetch("/api/v1/health/ready");
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body.configuration).toEqual(["DATABASE_URL: must be a postgres:// or postgresql:// URL", "UPSTASH_REDIS_REST_TOKEN: is missing"]);
     expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
   });
@@ -71,6 +71,6 @@ describe("a misconfigured deployment", () => {
     const other = await worker.fetch("/api/v1/health");
     expect(other.status).toBe(503);
     expect(other.headers.get("x-request-id")).toBeTruthy();
-    expect((await other.json()).type).toBe("/problems/misconfigured");
+    expect((await readJson(other)).type).toBe("/problems/misconfigured");
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
+import { readJson } from "../worker";
 
 let api: TestApi;
 
@@ -15,7 +16,7 @@ describe("health endpoints in workerd", () => {
   it("GET /api/v1/health reports version, build and time", async () => {
     const response = await api.worker.fetch("/api/v1/health");
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body).toMatchObject({ status: "ok", version: "1.2.3", build: "abc1234" });
     expect(Math.abs(Date.parse(body.time) - Date.now())).toBeLessThan(60_000);
   });
@@ -23,11 +24,11 @@ describe("health endpoints in workerd", () => {
   it("GET /api/v1/health/ready reaches Postgres and Redis through the production clients", async () => {
     const response = await api.worker.fetch("/api/v1/health/ready");
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "ready", checks: { postgres: { status: "up" }, redis: { status: "up" } } });
+    expect(await readJson(response)).toMatchObject({ status: "ready", checks: { postgres: { status: "up" }, redis: { status: "up" } } });
   });
 
   it("serves the OpenAPI document with the health routes", async () => {
-    const document = await (await api.worker.fetch("/api/v1/openapi.json")).json();
+    const document = await readJson(await api.worker.fetch("/api/v1/openapi.json"));
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"]));
   });
@@ -38,17 +39,17 @@ describe("health endpoints in workerd", () => {
     const redisDown = await api.worker.fetch("/api/v1/health/ready");
     expect(redisDown.status).toBe(503);
     expect(redisDown.headers.get("content-type")).toBe("application/problem+json");
-    const redisProblem = await redisDown.json();
+    const redisProblem = await readJson(redisDown);
     expect(redisProblem).toMatchObject({ status: 503, unavailable: ["redis"], checks: { postgres: { status: "up" }, redis: { status: "down" } } });
     expect(redisProblem.detail).toMatch(/redis/);
 
     await api.stack.postgres.stop();
     const bothDown = await api.worker.fetch("/api/v1/health/ready");
     expect(bothDown.status).toBe(503);
-    expect((await bothDown.json()).unavailable).toEqual(["postgres", "redis"]);
+    expect((await readJson(bothDown)).unavailable).toEqual(["postgres", "redis"]);
 
     const live = await api.worker.fetch("/api/v1/health/live");
     expect(live.status).toBe(200);
-    expect(await live.json()).toEqual({ status: "ok" });
+    expect(await readJson(live)).toEqual({ status: "ok" });
   });
 });

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cronJobs } from "../jobs/schedule";
+import worker from "./index";
+
+const env = {
+  DATABASE_URL: "postgres://user:pass@db.example.com/analytics",
+  UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io",
+  UPSTASH_REDIS_REST_TOKEN: "token",
+  QSTASH_TOKEN: "qstash-token",
+  QSTASH_CURRENT_SIGNING_KEY: "sig_current",
+  QSTASH_NEXT_SIGNING_KEY: "sig_next",
+};
+
+function context() {
+  const pending: Promise<unknown>[] = [];
+  return { ctx: { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException: () => {}, props: {} }, settled: () => Promise.all(pending) };
+}
+
+const controller = (cron: string) => ({ cron, scheduledTime: Date.UTC(2026, 10, 24, 2, 0, 0), noRetry: () => {} });
+const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => JSON.parse(String(call[0])));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const cron of Object.keys(cronJobs)) delete cronJobs[cron];
+});
+
+describe("scheduled", () => {
+  it("runs the job registered for the firing cron with the validated env and the scheduled time", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const job = vi.fn(async () => {});
+    cronJobs["0 2 * * *"] = job;
+    const { ctx, settled } = context();
+    await worker.scheduled(controller("0 2 * * *") as ScheduledController, env, ctx as unknown as ExecutionContext);
+    await settled();
+    expect(job).toHaveBeenCalledOnce();
+    const [jobEnv, time] = job.mock.calls[0] as unknown as [Record<string, unknown>, Date];
+    expect(jobEnv).toMatchObject({ ...env, QSTASH_URL: "https://qstash.upstash.io" });
+    expect(time.toISOString()).toBe("2026-11-24T02:00:00.000Z");
+  });
+
+  it("logs a job's failure instead of losing it", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    cronJobs["0 2 * * *"] = async () => {
+      throw new Error("upstream gone");
+    };
+    const { ctx, settled } = context();
+    await worker.scheduled(controller("0 2 * * *") as ScheduledController, env, ctx as unknown as ExecutionContext);
+    await settled();
+    expect(logged(errors)).toEqual([expect.objectContaining({ message: "cron failed", cron: "0 2 * * *", errorMessage: "upstream gone" })]);
+  });
+
+  it("logs a cron that has no job, and one that cannot run on a broken configuration", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { ctx } = context();
+    await worker.scheduled(controller("*/5 * * * *") as ScheduledController, env, ctx as unknown as ExecutionContext);
+    await worker.scheduled(controller("*/5 * * * *") as ScheduledController, {}, ctx as unknown as ExecutionContext);
+    expect(logged(errors).map((line) => line.message)).toEqual([
+      "no job is registered for this cron trigger",
+      "cron skipped: invalid configuration",
+    ]);
+  });
+});
