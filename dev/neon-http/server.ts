@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { silent, type Logger, type StandIn } from "../stand-in";
+import { errorBody, Executor, type Statement, type TransactionOptions } from "./executor";
+
+/** Neon's spelling of the driver's `isolationLevel` option, and what it means in SQL. */
+const ISOLATION_LEVELS = new Map([
+  ["ReadUncommitted", "READ UNCOMMITTED"],
+  ["ReadCommitted", "READ COMMITTED"],
+  ["RepeatableRead", "REPEATABLE READ"],
+  ["Serializable", "SERIALIZABLE"],
+]);
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  statements?: number;
+}
+
+/** A request Neon would refuse before reaching Postgres (HTTP 400). */
+class RequestError extends Error {}
+
+/**
+ * Starts a stand-in for Neon's SQL-over-HTTP endpoint (`POST /sql`) in front of the Postgres that
+ * each request names in its Neon-Connection-String header, so the unmodified
+ * `@neondatabase/serverless` HTTP driver works locally once `neonConfig.fetchEndpoint` is `${url}/sql`.
+ */
+export async function startNeonHttp(options: { port?: number; log?: Logger } = {}): Promise<StandIn> {
+  const log = options.log ?? silent;
+  const executor = new Executor((error) => log({ service: "neon-http", event: "idle-connection-error", error: error.message }));
+  const server = createServer((request, response) => {
+    const started = Date.now();
+    void answer(request, executor)
+      .catch(failure)
+      .then((reply) => {
+        send(response, reply);
+        const { message, code } = reply.status >= 400 ? (reply.body as { message?: string; code?: string }) : {};
+        // The connection string is left out on purpose: it carries the database password.
+        log({
+          service: "neon-http",
+          event: "request",
+          method: request.method,
+          path: request.url,
+          status: reply.status,
+          statements: reply.statements,
+          error: message,
+          code: code || undefined,
+          durationMs: Date.now() - started,
+        });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await executor.close();
+    },
+  };
+}
+
+async function answer(request: IncomingMessage, executor: Executor): Promise<Reply> {
+  const { pathname } = new URL(request.url ?? "/", "http://localhost");
+  if (pathname !== "/sql") return { status: 404, body: errorBody(`no endpoint at ${pathname}`) };
+  if (request.method !== "POST") return { status: 405, body: errorBody("use POST"), headers: { allow: "POST" } };
+
+  const headers = readHeaders(request);
+  const payload = parsePayload(await readBody(request), headers.arrayMode);
+  if (!payload.batch) {
+    const result = await executor.run(headers.connectionString, payload.statements[0]!);
+    return { status: 200, body: result, statements: 1 };
+  }
+  const results = await executor.runTransaction(headers.connectionString, payload.statements, headers.transaction);
+  return { status: 200, body: { results }, headers: headers.echo, statements: results.length };
+}
+
+function readHeaders(request: IncomingMessage) {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const connectionString = header("neon-connection-string");
+  if (!connectionString) throw new RequestError("invalid header: neon-connection-string");
+  if (!/^postgres(ql)?:\/\//.test(connectionString)) throw new RequestError("incorrect scheme");
+  // Neon would convert values to JSON without this header; the driver always sends it, so the
+  // stand-in supports only raw text rather than imitate that conversion half-way.
+  if (header("neon-raw-text-output") !== "true") {
+    throw new RequestError("this stand-in only serves Neon-Raw-Text-Output: true (as @neondatabase/serverless sends)");
+  }
+  const level = header("neon-batch-isolation-level");
+  const isolationLevel = level === undefined ? undefined : ISOLATION_LEVELS.get(level);
+  if (level !== undefined && isolationLevel === undefined) throw new RequestError("invalid isolation level");
+
+  // As in Neon, any value but exactly "true" means false.
+  const readOnly = header("neon-batch-read-only") === "true";
+  const deferrable = header("neon-batch-deferrable") === "true";
+  const transaction: TransactionOptions = { isolationLevel, readOnly, deferrable };
+  // Neon confirms the transaction modes it applied to a batch in the response headers.
+  const echo: Record<string, string> = {};
+  if (level !== undefined) echo["neon-batch-isolation-level"] = level;
+  if (readOnly) echo["neon-batch-read-only"] = "true";
+  if (deferrable) echo["neon-batch-deferrable"] = "true";
+  return { connectionString, arrayMode: header("neon-array-mode") === "true", transaction, echo };
+}
+
+/** `{query, params}` for one statement, `{queries: [...]}` for a batch run as one transaction. */
+function parsePayload(text: string, defaultArrayMode: boolean): { batch: boolean; statements: Statement[] } {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new RequestError(`could not parse the HTTP request body: ${(error as Error).message}`);
+  }
+  const statement = (value: unknown): Statement => {
+    const { query, params = [], arrayMode = defaultArrayMode } = (value ?? {}) as Record<string, unknown>;
+    if (typeof query !== "string" || !Array.isArray(params) || typeof arrayMode !== "boolean") {
+      throw new RequestError("the request body must be {query, params?, arrayMode?} or {queries: [...]}");
+    }
+    return { query, params, arrayMode };
+  };
+  const { queries } = (payload ?? {}) as Record<string, unknown>;
+  if (Array.isArray(queries)) return { batch: true, statements: queries.map(statement) };
+  return { batch: false, statements: [statement(payload)] };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function failure(error: unknown): Reply {
+  if (error instanceof RequestError) return { status: 400, body: errorBody(error.message) };
+  if (error instanceof pg.DatabaseError) return { status: 400, body: errorBody(error.message, error) };
+  // Neon answers 5xx when it cannot reach the database; the driver reports the status and body text.
+  return { status: 500, body: errorBody(error instanceof Error ? error.message : String(error)) };
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  response.writeHead(reply.status, {
+    "content-type": "application/json",
+    "access-control-allow-origin": "*",
+    ...reply.headers,
+  });
+  response.end(JSON.stringify(reply.body));
+}
