@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { renderDevVars } from "./dev-vars";
+import { reapRecordedGroup, recordGroup, stopGroup } from "./process-group";
 import { startStack } from "./stack";
 
 /**
@@ -11,7 +12,11 @@ const port = Number(process.env.PORT ?? 8787);
 const say = (message: string) => console.log(`[dev] ${message}`);
 const verbose = process.env.DEV_LOG === "1";
 
+const WORKER_GROUP_FILE = ".data/dev-worker.pgid";
+
 const started = Date.now();
+mkdirSync(".data", { recursive: true });
+if (await reapRecordedGroup(WORKER_GROUP_FILE, "wrangler")) say("stopped the Worker a crashed run left behind");
 const stack = await startStack({
   databaseUrl: process.env.DATABASE_URL,
   redisUrl: process.env.REDIS_URL,
@@ -27,24 +32,32 @@ say(`qstash     ${stack.vars.QSTASH_URL}`);
 say(`simulator  ${stack.vars.SIMULATOR_URL}`);
 say(`stack ready in ${Date.now() - started} ms; starting the Worker on http://127.0.0.1:${port}`);
 
+// Its own process group, so the whole wrangler/workerd tree can be stopped as one, now or
+// (through the recorded group id) by the next start if this process crashes.
 const wrangler = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"], {
   stdio: "inherit",
+  detached: true,
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
 });
+recordGroup(WORKER_GROUP_FILE, wrangler.pid!);
 
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/** Stops everything once, however many signals and exit events ask for it. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
     say("stopping");
-    if (wrangler.exitCode === null) {
-      wrangler.kill("SIGTERM");
-      await new Promise((resolve) => wrangler.once("exit", resolve));
-    }
+    await stopGroup(wrangler.pid!);
+    rmSync(WORKER_GROUP_FILE, { force: true });
     await stack.stop();
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+process.on("uncaughtException", (error) => {
+  console.error(error);
+  void shutdown(1);
+});
 wrangler.on("exit", (code) => void shutdown(code ?? 1));

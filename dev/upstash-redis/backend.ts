@@ -103,7 +103,7 @@ async function startRedisServer(log: Logger): Promise<{ child: ChildProcess; por
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-    const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(...withParentDeathSignal(["redis-server", ...args]), { stdio: ["ignore", "pipe", "pipe"] });
     // A stand-in that is never closed must not leave a redis-server behind.
     const killOnExit = () => child.kill();
     process.once("exit", killOnExit);
@@ -117,6 +117,18 @@ async function startRedisServer(log: Logger): Promise<{ child: ChildProcess; por
       if (attempt === 3) throw error;
     }
   }
+}
+
+const hasSetpriv = spawnSync("setpriv", ["--version"]).status === 0;
+
+/**
+ * Wraps a command so the kernel sends it SIGTERM when this process dies, even by SIGKILL (when
+ * no exit handler runs): a crashed dev stack then leaves no redis-server behind. Without util-linux's
+ * setpriv the command runs as is, and the exit handler is the only cleanup.
+ */
+function withParentDeathSignal(command: string[]): [string, string[]] {
+  const [file, ...args] = hasSetpriv ? ["setpriv", "--pdeathsig", "TERM", "--", ...command] : command;
+  return [file!, args];
 }
 
 /** Resolves once redis-server accepts connections; rejects with its last output if it exits first. */
