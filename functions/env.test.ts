@@ -1,14 +1,8 @@
+import { productionEnv } from "../test/env-fixture";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "./env";
 
-const valid = {
-  DATABASE_URL: "postgres://user:pass@db.example.com/analytics",
-  UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io",
-  UPSTASH_REDIS_REST_TOKEN: "token",
-  QSTASH_TOKEN: "qstash-token",
-  QSTASH_CURRENT_SIGNING_KEY: "sig_current",
-  QSTASH_NEXT_SIGNING_KEY: "sig_next",
-};
+const valid = productionEnv;
 
 describe("loadEnv", () => {
   it("accepts a complete environment and fills the defaults", () => {

@@ -1,15 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { productionEnv } from "../test/env-fixture";
 import { cronJobs } from "../jobs/schedule";
 import worker from "./index";
 
-const env = {
-  DATABASE_URL: "postgres://user:pass@db.example.com/analytics",
-  UPSTASH_REDIS_REST_URL: "https://eu1-example.upstash.io",
-  UPSTASH_REDIS_REST_TOKEN: "token",
-  QSTASH_TOKEN: "qstash-token",
-  QSTASH_CURRENT_SIGNING_KEY: "sig_current",
-  QSTASH_NEXT_SIGNING_KEY: "sig_next",
-};
+const env = productionEnv;
 
 function context() {
   const pending: Promise<unknown>[] = [];

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { silent, type Logger, type StandIn } from "../stand-in";
+import { listenOnLoopback, silent, type Logger, type StandIn } from "../stand-in";
 import { errorBody, Executor, type Statement, type TransactionOptions } from "./executor";
 
 /** Neon's spelling of the driver's `isolationLevel` option, and what it means in SQL. */
@@ -51,13 +50,9 @@ export async function startNeonHttp(options: { port?: number; log?: Logger } = {
         });
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await executor.close();

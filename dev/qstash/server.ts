@@ -1,7 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { type Logger, type StandIn, silent } from "../stand-in";
+import { listenOnLoopback, type Logger, type StandIn, silent } from "../stand-in";
 import { Deliveries } from "./delivery";
 import { HttpError, type MessageSpec, deduplicationKey, instantiate, messageJson, newId, readSpec } from "./message";
 import { Schedules } from "./schedules";
@@ -142,14 +141,10 @@ export async function startQStash(options: QStashOptions): Promise<StandIn> {
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     async close() {
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();

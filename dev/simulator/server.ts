@@ -1,7 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SERVICES, isServiceName } from "../../jobs/collect/contracts";
-import { type Logger, type StandIn, silent } from "../stand-in";
+import { listenOnLoopback, type Logger, type StandIn, silent } from "../stand-in";
 import { startOfDay } from "./calendar";
 import { createFaultBoard, faultSchema } from "./faults";
 import { JourneyBook, buildPayload } from "./payloads";
@@ -128,15 +127,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = await listenOnLoopback(server, options.port);
   log({ event: "simulator.listening", url, services: SERVICES });
 
   return {

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { silent, type Logger, type StandIn } from "../stand-in";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { listenOnLoopback, silent, type Logger, type StandIn } from "../stand-in";
 import { openBackend, type Outcome, type RedisBackend, type RedisBackendKind, type Reply } from "./backend";
 import { ScriptTranslator, type Translation } from "./scripts";
 
@@ -38,13 +37,13 @@ export async function startUpstashRedis(options: UpstashRedisOptions): Promise<S
   const backend = await openBackend({ kind: options.backend ?? "auto", redisUrl: options.redisUrl, log });
   const api = new RestApi(backend, options.token, log);
   const server = createServer((req, res) => void api.handle(req, res));
+  let url: string;
   try {
-    await listen(server, options.port ?? 0);
+    url = await listenOnLoopback(server, options.port);
   } catch (error) {
     await backend.close();
     throw error;
   }
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   log({ event: "upstash-redis.listening", url, backend: backend.kind });
   return {
     url,
@@ -189,12 +188,3 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-}
