@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
@@ -22,9 +23,11 @@ export async function applyMigrations(databaseUrl: string): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // After `npm run dev`, .dev.vars names the local database; variables already set win.
+  if (!process.env.DIRECT_DATABASE_URL && existsSync(".dev.vars")) process.loadEnvFile(".dev.vars");
   const url = process.env.DIRECT_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) {
-    console.error("Set DIRECT_DATABASE_URL (or DATABASE_URL) to a postgres:// URL.");
+    console.error("Set DIRECT_DATABASE_URL (or DATABASE_URL) to a postgres:// URL, or start `npm run dev` first.");
     process.exit(2);
   }
   await applyMigrations(url);
