@@ -22,6 +22,7 @@ const stack = await startStack({
   redisUrl: process.env.REDIS_URL,
   dataDir: ".data/postgres",
   persistent: true,
+  signingKeysFile: ".data/jwt-signing-keys.json",
   log: verbose ? (entry) => console.log(JSON.stringify(entry)) : undefined,
 });
 writeFileSync(".dev.vars", renderDevVars(stack.vars), { mode: 0o600 });

@@ -4,6 +4,7 @@ import { startNeonHttp } from "./neon-http/server";
 import { startPostgres, type PostgresHandle } from "./postgres";
 import { startQStash } from "./qstash/server";
 import { seedDemo } from "./seed";
+import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
 import { silent, type Logger, type StandIn } from "./stand-in";
 import { startUpstashRedis, type RedisBackendKind } from "./upstash-redis/server";
@@ -17,6 +18,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Keep the embedded Postgres files when stopping. */
   persistent?: boolean;
+  /** Where to keep the JWT signing key between starts; a new key each start without. */
+  signingKeysFile?: string;
   /** Gets each stand-in's log entries, tagged with its name. */
   log?: Logger;
 }
@@ -33,7 +36,8 @@ export type StackVars = Record<
   | "QSTASH_TOKEN"
   | "QSTASH_CURRENT_SIGNING_KEY"
   | "QSTASH_NEXT_SIGNING_KEY"
-  | "SIMULATOR_URL",
+  | "SIMULATOR_URL"
+  | "JWT_SIGNING_KEYS",
   string
 >;
 
@@ -90,6 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       QSTASH_CURRENT_SIGNING_KEY: signingKeys.currentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: signingKeys.nextSigningKey,
       SIMULATOR_URL: simulator.url,
+      JWT_SIGNING_KEYS: await localSigningKeys(options.signingKeysFile),
     };
     return { vars, postgres, neonHttp, redis, qstash, simulator, stop };
   } catch (error) {

@@ -1,30 +1,59 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env";
 import { notFound, onError } from "./errors/handlers";
 import { ProblemError } from "./errors/problem";
 import { validationHook } from "./errors/validation";
 import { accessLog } from "./middleware/access-log";
+import { authenticate } from "./middleware/authenticate";
 import { clients } from "./middleware/clients";
+import { bodyLimit, requireJsonBody } from "./middleware/input";
+import { rateLimit } from "./middleware/rate-limit";
+import { registerAuthRoutes } from "./routes/auth";
 import { liveBody, registerHealthRoutes } from "./routes/health";
+import { registerUserRoutes } from "./routes/users";
 
 /** Caller-supplied request ids are kept only when short and plain, so logs stay safe to parse. */
 const REQUEST_ID_LIMIT = 128;
 
+/** An API serves JSON only: nothing may be framed, run or loaded from its responses. */
+const apiSecureHeaders = secureHeaders({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xFrameOptions: "DENY",
+});
+
 function withCommonMiddleware<T extends Hono<any>>(app: T): T {
   app.use(requestId({ limitLength: REQUEST_ID_LIMIT }));
   app.use(accessLog);
+  app.use(apiSecureHeaders);
   app.notFound(notFound);
   app.onError(onError);
   return app;
 }
 
+/** Dashboards on the configured origins may call the API from browsers; no one else. */
+const dashboardCors = cors({
+  origin: (origin, c) => ((c.env as AppEnv["Bindings"]).CORS_ORIGINS.includes(origin) ? origin : null),
+  allowMethods: ["GET", "POST", "OPTIONS"],
+  allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"],
+  exposeHeaders: ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "X-Cache", "Server-Timing"],
+  maxAge: 600,
+});
+
 /** The API: middleware in request order, then every route. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = withCommonMiddleware(new OpenAPIHono<AppEnv>({ defaultHook: validationHook }));
+  app.use(dashboardCors);
   app.use(clients);
+  // Registered before the guards below, so probes are never authenticated nor rate limited.
   registerHealthRoutes(app);
+  app.use(bodyLimit, requireJsonBody, authenticate, rateLimit);
+  registerAuthRoutes(app);
+  registerUserRoutes(app);
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: { title: "Learning Analytics API", version: c.env.APP_VERSION },

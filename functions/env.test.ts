@@ -26,6 +26,7 @@ describe("loadEnv", () => {
       "QSTASH_TOKEN: is missing",
       "QSTASH_CURRENT_SIGNING_KEY: is missing",
       "QSTASH_NEXT_SIGNING_KEY: is missing",
+      "JWT_SIGNING_KEYS: is missing",
     ]);
   });
 

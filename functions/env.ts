@@ -1,13 +1,48 @@
 import { z } from "zod";
 
 const url = z.url({ protocol: /^https?$/ });
+const positiveInt = (fallback: number, max = 1_000_000) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** An ES256 private key as a JWK; the `kid` names it in token headers and in the JWKS. */
+const signingJwk = z.object({
+  kid: z.string().min(1),
+  kty: z.literal("EC"),
+  crv: z.literal("P-256"),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  d: z.string().min(1),
+});
+
+/** A JSON array of private JWKs: the first signs, all verify (several are active during rotation). */
+const signingKeys = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON array of ES256 private JWKs" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(signingJwk).min(1, "must hold at least one key"))
+  .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, "every key needs its own kid");
+
+/** `@upstash/ratelimit` window syntax, e.g. "15 m", "900 s". */
+const window = z.string().regex(/^\d+ ?(ms|s|m|h|d)$/, 'must look like "15 m" or "900 s"');
+
+const origins = z
+  .string()
+  .default("")
+  .transform((text) => text.split(",").map((origin) => origin.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })));
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL");
 
 /**
  * Every variable the Worker reads, validated once per isolate. The inferred type is the Worker's
  * `Bindings`, so code never reads an unvalidated variable.
  */
-export const envSchema = z.object({
+export const envSchema = z
+  .object({
   ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
   APP_VERSION: z.string().min(1).default("0.0.0"),
   BUILD_ID: z.string().min(1).default("unknown"),
@@ -21,6 +56,43 @@ export const envSchema = z.object({
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
   HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(2_000),
+
+  JWT_SIGNING_KEYS: signingKeys,
+  JWT_ISSUER: z.string().min(1).default("learning-analytics-api"),
+  JWT_AUDIENCE: z.string().min(1).default("learning-analytics-api"),
+  /** Access tokens live at most 15 minutes. */
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900, 900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600, 90 * 24 * 3600),
+  SERVICE_TOKEN_TTL_SECONDS: positiveInt(60, 300),
+
+  /** Tokens of the platform's auth service: a JWKS URL or a public key (JWK JSON or SPKI PEM). */
+  EXTERNAL_JWT_JWKS_URL: url.optional(),
+  EXTERNAL_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  EXTERNAL_JWT_ALGORITHM: z.enum(["ES256", "ES384", "RS256", "PS256", "EdDSA"]).optional(),
+  EXTERNAL_JWT_ISSUER: z.string().min(1).optional(),
+  EXTERNAL_JWT_AUDIENCE: z.string().min(1).optional(),
+
+  RATE_LIMIT_LEARNER: positiveInt(100),
+  RATE_LIMIT_TRAINER: positiveInt(200),
+  RATE_LIMIT_ORG_ADMIN: positiveInt(500),
+  RATE_LIMIT_ANONYMOUS: positiveInt(50),
+  RATE_LIMIT_WINDOW: window.default("15 m"),
+  /** Login attempts per account and per client address in a window (credential stuffing). */
+  LOGIN_RATE_LIMIT_ACCOUNT: positiveInt(10),
+  LOGIN_RATE_LIMIT_ADDRESS: positiveInt(30),
+  /** Past this the limiter lets the request through rather than slow the API down. */
+  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
+
+  MAX_BODY_BYTES: positiveInt(64 * 1024, 10 * 1024 * 1024),
+  /** Comma-separated dashboard origins allowed by CORS; none by default. */
+  CORS_ORIGINS: origins,
+}).superRefine((env, ctx) => {
+  const external = [env.EXTERNAL_JWT_JWKS_URL, env.EXTERNAL_JWT_PUBLIC_KEY].filter(Boolean).length;
+  if (external === 0) return;
+  if (external > 1) ctx.addIssue({ code: "custom", path: ["EXTERNAL_JWT_PUBLIC_KEY"], message: "set a JWKS URL or a public key, not both" });
+  for (const name of ["EXTERNAL_JWT_ALGORITHM", "EXTERNAL_JWT_ISSUER", "EXTERNAL_JWT_AUDIENCE"] as const) {
+    if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when external tokens are configured" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -28,7 +28,8 @@ describe("scheduled", () => {
     await settled();
     expect(job).toHaveBeenCalledOnce();
     const [jobEnv, time] = job.mock.calls[0] as unknown as [Record<string, unknown>, Date];
-    expect(jobEnv).toMatchObject({ ...env, QSTASH_URL: "https://qstash.upstash.io" });
+    expect(jobEnv).toMatchObject({ DATABASE_URL: env.DATABASE_URL, QSTASH_URL: "https://qstash.upstash.io" });
+    expect(jobEnv.JWT_SIGNING_KEYS).toEqual(JSON.parse(env.JWT_SIGNING_KEYS));
     expect(time.toISOString()).toBe("2026-11-24T02:00:00.000Z");
   });
 

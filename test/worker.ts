@@ -13,6 +13,9 @@ export interface RunningWorker {
 export async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
+    // Naming an env file stops wrangler from reading a developer's .dev.vars; this one never
+    // exists, so the Worker sees exactly the variables a test passes.
+    envFiles: ["test/.no-env-file"],
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
     dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "error", remote: false },
   });

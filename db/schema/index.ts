@@ -7,3 +7,4 @@ export * from "./pipeline-runs";
 export * from "./source-snapshots";
 export * from "./learner-analytics";
 export * from "./aggregate-metrics";
+export * from "./refresh-tokens";

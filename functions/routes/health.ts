@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { ProblemError } from "../errors/problem";
 import { healthSchema, liveSchema, readySchema } from "../schemas/health";
+import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
 import { checkDependencies } from "../services/health";
 
@@ -12,7 +13,8 @@ const health = createRoute({
   path: "/api/v1/health",
   tags,
   summary: "Version, build and server time",
-  responses: { 200: { description: "Service identity", content: { "application/json": { schema: healthSchema } } } },
+  request: { query: noQuery },
+  responses: { ...problemResponses(400), 200: { description: "Service identity", content: { "application/json": { schema: healthSchema } } } },
 });
 
 const live = createRoute({
@@ -20,7 +22,8 @@ const live = createRoute({
   path: "/api/v1/health/live",
   tags,
   summary: "Liveness: the Worker answers",
-  responses: { 200: { description: "Alive", content: { "application/json": { schema: liveSchema } } } },
+  request: { query: noQuery },
+  responses: { ...problemResponses(400), 200: { description: "Alive", content: { "application/json": { schema: liveSchema } } } },
 });
 
 const ready = createRoute({
@@ -28,9 +31,10 @@ const ready = createRoute({
   path: "/api/v1/health/ready",
   tags,
   summary: "Readiness: Postgres and Redis reachable within the deadline",
+  request: { query: noQuery },
   responses: {
     200: { description: "Every dependency is up", content: { "application/json": { schema: readySchema } } },
-    ...problemResponses(503),
+    ...problemResponses(400, 503),
   },
 });
 

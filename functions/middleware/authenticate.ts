@@ -1,0 +1,36 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-env";
+import { unauthorized, verifyAccessToken } from "../auth/access-token";
+import { ProblemError } from "../errors/problem";
+import { isRevoked } from "../services/revocation";
+
+/** RFC 6750 b64token syntax. */
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * Establishes who is calling. It never answers by itself: a missing or bad token leaves the
+ * caller anonymous and the reason in `authError`, so the rate limiter still counts the request
+ * (per client address) and `requireRole` turns the reason into the 401.
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set("caller", null);
+  const header = c.req.header("Authorization");
+  if (header === undefined) {
+    c.set("authError", unauthorized("An access token is required.", false));
+    return next();
+  }
+  const match = BEARER.exec(header);
+  if (!match) {
+    c.set("authError", unauthorized("The Authorization header must be `Bearer <token>`."));
+    return next();
+  }
+  try {
+    const caller = await verifyAccessToken(c.env, match[1]!);
+    if (await isRevoked(c.get("clients").redis, caller, c.get("requestId"))) throw unauthorized("The access token has been revoked.");
+    c.set("caller", caller);
+  } catch (error) {
+    if (!(error instanceof ProblemError)) throw error;
+    c.set("authError", error);
+  }
+  await next();
+};

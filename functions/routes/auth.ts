@@ -1,0 +1,99 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { findUserInOrganization } from "../../db/queries/users";
+import type { AppEnv } from "../app-env";
+import { keyRing } from "../auth/keys";
+import { ProblemError } from "../errors/problem";
+import { clientAddress, consume, rejectIfLimited } from "../middleware/rate-limit";
+import { requireRole } from "../middleware/require-role";
+import { jwksSchema, loginBody, profileSchema, refreshBody, tokenPairSchema } from "../schemas/auth";
+import { noQuery } from "../schemas/common";
+import { problemResponses } from "../schemas/problem";
+import { login, logout, refresh } from "../services/sessions";
+
+const tags = ["Auth"];
+const security = [{ bearerAuth: [] }];
+const tokenResponse = { description: "A new access token and refresh token", content: { "application/json": { schema: tokenPairSchema } } };
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/api/v1/auth/login",
+  tags,
+  summary: "Sign in with email and password",
+  request: { query: noQuery, body: { required: true, content: { "application/json": { schema: loginBody } } } },
+  responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429) },
+});
+
+const refreshRoute = createRoute({
+  method: "post",
+  path: "/api/v1/auth/refresh",
+  tags,
+  summary: "Exchange a refresh token for new tokens (rotation; reuse revokes the session)",
+  request: { query: noQuery, body: { required: true, content: { "application/json": { schema: refreshBody } } } },
+  responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429) },
+});
+
+const logoutRoute = createRoute({
+  method: "post",
+  path: "/api/v1/auth/logout",
+  tags,
+  security,
+  summary: "End the session: revoke its refresh tokens and the presented access token",
+  middleware: [requireRole()] as const,
+  request: { query: noQuery },
+  responses: { 204: { description: "Signed out" }, ...problemResponses(401, 403, 429) },
+});
+
+const profileRoute = createRoute({
+  method: "get",
+  path: "/api/v1/auth/profile",
+  tags,
+  security,
+  summary: "The caller",
+  middleware: [requireRole()] as const,
+  request: { query: noQuery },
+  responses: { 200: { description: "The caller's profile", content: { "application/json": { schema: profileSchema } } }, ...problemResponses(401, 403, 404, 429) },
+});
+
+const jwksRoute = createRoute({
+  method: "get",
+  path: "/.well-known/jwks.json",
+  tags,
+  summary: "Public keys of the tokens this API issues",
+  request: { query: noQuery },
+  responses: { 200: { description: "JSON Web Key Set", content: { "application/json": { schema: jwksSchema } } } },
+});
+
+export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(loginRoute, async (c) => {
+    const { email, password } = c.req.valid("json");
+    rejectIfLimited(await consume(c, "loginAddress", clientAddress(c)), "sign-in attempts from this address");
+    rejectIfLimited(await consume(c, "loginAccount", email.toLowerCase()), "sign-in attempts for this account");
+    const tokens = await login(c.get("clients"), c.env, email, password);
+    c.header("Cache-Control", "no-store");
+    return c.json(tokens, 200);
+  });
+
+  app.openapi(refreshRoute, async (c) => {
+    const tokens = await refresh(c.get("clients"), c.env, c.req.valid("json").refreshToken);
+    c.header("Cache-Control", "no-store");
+    return c.json(tokens, 200);
+  });
+
+  app.openapi(logoutRoute, async (c) => {
+    await logout(c.get("clients"), c.get("caller")!);
+    return c.body(null, 204);
+  });
+
+  app.openapi(profileRoute, async (c) => {
+    const caller = c.get("caller")!;
+    const user = await findUserInOrganization(c.get("clients").db, caller.userId, caller.organizationId);
+    // A token from the platform's auth service may name someone this API has no record of.
+    if (!user) throw new ProblemError(404, "not-found", "No profile is recorded for this account.");
+    return c.json({ ...user, permissions: [...caller.permissions] }, 200);
+  });
+
+  app.openapi(jwksRoute, async (c) => {
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json((await keyRing(c.env)).jwks, 200);
+  });
+}

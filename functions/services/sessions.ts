@@ -1,0 +1,86 @@
+import { findAccount, findCredentials } from "../../db/queries/users";
+import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefreshToken } from "../../db/queries/refresh-tokens";
+import { issueAccessToken, unauthorized, type Caller } from "../auth/access-token";
+import { hashPassword, verifyPassword } from "../auth/password";
+import type { Env } from "../env";
+import { ProblemError } from "../errors/problem";
+import type { Clients } from "./clients";
+import { revokeAccessToken, revokeSession } from "./revocation";
+
+export interface TokenPair {
+  accessToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+  refreshToken: string;
+  refreshTokenExpiresIn: number;
+}
+
+const toHex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+/** The stored form of a refresh token: its SHA-256 (the token has 256 random bits, so no salt is needed). */
+export async function hashRefreshToken(token: string): Promise<string> {
+  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+}
+
+let dummyHash: Promise<string> | undefined;
+/** A hash to verify against when the account does not exist, so both failures cost the same. */
+const dummy = () => (dummyHash ??= hashPassword(crypto.randomUUID()));
+
+const invalidCredentials = () => new ProblemError(401, "invalid-credentials", "The email or password is incorrect.");
+
+async function issuePair(
+  { db }: Clients,
+  env: Env,
+  account: { id: string; role: "learner" | "trainer" | "org_admin"; organizationId: string },
+  familyId: string,
+  parentId?: string,
+): Promise<TokenPair> {
+  const refreshToken = `rt_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  await insertRefreshToken(db, {
+    familyId,
+    userId: account.id,
+    tokenHash: await hashRefreshToken(refreshToken),
+    parentId,
+    expiresAt: new Date(Date.now() + env.REFRESH_TOKEN_TTL_SECONDS * 1000),
+  });
+  const access = await issueAccessToken(env, account, familyId);
+  return { accessToken: access.token, tokenType: "Bearer", expiresIn: access.expiresIn, refreshToken, refreshTokenExpiresIn: env.REFRESH_TOKEN_TTL_SECONDS };
+}
+
+/**
+ * Checks a password and opens a login session. An unknown email and a wrong password give the
+ * same answer after the same work (a full PBKDF2 verification either way).
+ */
+export async function login(clients: Clients, env: Env, email: string, password: string): Promise<TokenPair> {
+  const account = await findCredentials(clients.db, email);
+  const matches = await verifyPassword(password, account?.passwordHash ?? (await dummy()));
+  if (!account?.passwordHash || !matches) throw invalidCredentials();
+  return issuePair(clients, env, account, crypto.randomUUID());
+}
+
+/**
+ * Rotates a refresh token. A token that was already used is evidence of theft: its whole family
+ * (every token from the same login) and the session's access tokens are revoked.
+ */
+export async function refresh(clients: Clients, env: Env, refreshToken: string): Promise<TokenPair> {
+  const tokenHash = await hashRefreshToken(refreshToken);
+  const spent = await spendRefreshToken(clients.db, tokenHash);
+  if (!spent) {
+    const known = await findRefreshFamily(clients.db, tokenHash);
+    if (known?.usedAt) {
+      await revokeRefreshFamily(clients.db, known.familyId);
+      await revokeSession(clients.redis, known.familyId, env.ACCESS_TOKEN_TTL_SECONDS);
+    }
+    throw unauthorized("The refresh token is invalid, expired or already used.");
+  }
+  const account = await findAccount(clients.db, spent.userId);
+  if (!account) throw unauthorized("The refresh token is invalid, expired or already used.");
+  return issuePair(clients, env, account, spent.familyId, spent.id);
+}
+
+/** Ends the caller's session: its refresh tokens and the presented access token stop working. */
+export async function logout(clients: Clients, caller: Caller): Promise<void> {
+  if (caller.sessionId) await revokeRefreshFamily(clients.db, caller.sessionId);
+  await revokeAccessToken(clients.redis, caller);
+}
