@@ -37,6 +37,7 @@ describe("applyMigrations", () => {
       "learner_analytics",
       "organizations",
       "pipeline_runs",
+      "refresh_tokens",
       "source_snapshots",
       "users",
     ]);

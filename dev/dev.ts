@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { envSchema } from "../functions/env";
 import { renderDevVars } from "./dev-vars";
 import { reapRecordedGroup, recordGroup, stopGroup } from "./process-group";
-import { startStack } from "./stack";
+import { startStack, type Stack } from "./stack";
 
 /**
  * `npm run dev`: the local stand-ins, a migrated and seeded database, `.dev.vars`, and the Worker
@@ -11,45 +12,19 @@ import { startStack } from "./stack";
 const port = Number(process.env.PORT ?? 8787);
 const say = (message: string) => console.log(`[dev] ${message}`);
 const verbose = process.env.DEV_LOG === "1";
-
 const WORKER_GROUP_FILE = ".data/dev-worker.pgid";
 
-const started = Date.now();
-mkdirSync(".data", { recursive: true });
-if (await reapRecordedGroup(WORKER_GROUP_FILE, "wrangler")) say("stopped the Worker a crashed run left behind");
-const stack = await startStack({
-  databaseUrl: process.env.DATABASE_URL,
-  redisUrl: process.env.REDIS_URL,
-  dataDir: ".data/postgres",
-  persistent: true,
-  signingKeysFile: ".data/jwt-signing-keys.json",
-  log: verbose ? (entry) => console.log(JSON.stringify(entry)) : undefined,
-});
-writeFileSync(".dev.vars", renderDevVars(stack.vars), { mode: 0o600 });
-say(`postgres   ${stack.postgres.embedded ? "embedded" : "external"} ${stack.vars.DIRECT_DATABASE_URL}`);
-say(`neon http  ${stack.vars.NEON_FETCH_ENDPOINT}`);
-say(`redis rest ${stack.vars.UPSTASH_REDIS_REST_URL} (backend: ${stack.redis.backend})`);
-say(`qstash     ${stack.vars.QSTASH_URL}`);
-say(`simulator  ${stack.vars.SIMULATOR_URL}`);
-say(`stack ready in ${Date.now() - started} ms; starting the Worker on http://127.0.0.1:${port}`);
-
-// Its own process group, so the whole wrangler/workerd tree can be stopped as one, now or
-// (through the recorded group id) by the next start if this process crashes.
-const wrangler = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"], {
-  stdio: "inherit",
-  detached: true,
-  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-});
-recordGroup(WORKER_GROUP_FILE, wrangler.pid!);
-
+let stack: Stack | undefined;
+let wrangler: ChildProcess | undefined;
 let stopping: Promise<never> | undefined;
-/** Stops everything once, however many signals and exit events ask for it. */
+
+/** Stops everything once, however many signals, errors and exit events ask for it. */
 function shutdown(code: number): Promise<never> {
   stopping ??= (async () => {
     say("stopping");
-    await stopGroup(wrangler.pid!);
+    if (wrangler?.pid) await stopGroup(wrangler.pid);
     rmSync(WORKER_GROUP_FILE, { force: true });
-    await stack.stop();
+    await stack?.stop();
     process.exit(code);
   })();
   return stopping;
@@ -61,4 +36,40 @@ process.on("uncaughtException", (error) => {
   console.error(error);
   void shutdown(1);
 });
+
+const started = Date.now();
+mkdirSync(".data", { recursive: true });
+if (await reapRecordedGroup(WORKER_GROUP_FILE, "wrangler")) say("stopped the Worker a crashed run left behind");
+
+stack = await startStack({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  redisUrl: process.env.REDIS_URL || undefined,
+  dataDir: ".data/postgres",
+  persistent: true,
+  signingKeysFile: ".data/jwt-signing-keys.json",
+  log: verbose ? (entry) => console.log(JSON.stringify(entry)) : undefined,
+});
+
+// Worker settings given to `npm run dev` (RATE_LIMIT_*, CORS_ORIGINS, …) reach the Worker; the
+// stack's own connection variables always win, since they point at what was just started.
+const forwarded = Object.fromEntries(
+  Object.keys(envSchema.shape).flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+);
+writeFileSync(".dev.vars", renderDevVars({ ...forwarded, ...stack.vars }), { mode: 0o600 });
+if (Object.keys(forwarded).length > 0) say(`passing to the Worker: ${Object.keys(forwarded).join(", ")}`);
+say(`postgres   ${stack.postgres.embedded ? "embedded" : "external"} ${stack.vars.DIRECT_DATABASE_URL}`);
+say(`neon http  ${stack.vars.NEON_FETCH_ENDPOINT}`);
+say(`redis rest ${stack.vars.UPSTASH_REDIS_REST_URL} (backend: ${stack.redis.backend})`);
+say(`qstash     ${stack.vars.QSTASH_URL}`);
+say(`simulator  ${stack.vars.SIMULATOR_URL}`);
+say(`stack ready in ${Date.now() - started} ms; starting the Worker on http://127.0.0.1:${port}`);
+
+// Its own process group, so the whole wrangler/workerd tree can be stopped as one, now or
+// (through the recorded group id) by the next start if this process crashes.
+wrangler = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"], {
+  stdio: "inherit",
+  detached: true,
+  env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+});
+recordGroup(WORKER_GROUP_FILE, wrangler.pid!);
 wrangler.on("exit", (code) => void shutdown(code ?? 1));
