@@ -37,9 +37,12 @@ describe("applyMigrations", () => {
       "learner_analytics",
       "organizations",
       "pipeline_runs",
+      "pipeline_steps",
       "refresh_tokens",
+      "skill_models",
       "source_snapshots",
       "users",
+      "webhook_deliveries",
     ]);
     expect(first.migrations.length).toBeGreaterThan(0);
 

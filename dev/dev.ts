@@ -42,6 +42,7 @@ mkdirSync(".data", { recursive: true });
 if (await reapRecordedGroup(WORKER_GROUP_FILE, "wrangler")) say("stopped the Worker a crashed run left behind");
 
 stack = await startStack({
+  workerUrl: `http://127.0.0.1:${port}`,
   databaseUrl: process.env.DATABASE_URL || undefined,
   redisUrl: process.env.REDIS_URL || undefined,
   dataDir: ".data/postgres",

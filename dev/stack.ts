@@ -4,6 +4,7 @@ import { startNeonHttp } from "./neon-http/server";
 import { startPostgres, type PostgresHandle } from "./postgres";
 import { startQStash } from "./qstash/server";
 import { seedDemo } from "./seed";
+import { SERVICES } from "../jobs/collect/contracts";
 import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
 import { silent, type Logger, type StandIn } from "./stand-in";
@@ -18,6 +19,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Keep the embedded Postgres files when stopping. */
   persistent?: boolean;
+  /** Where the Worker will listen: QStash delivers job steps there. */
+  workerUrl: string;
   /** Where to keep the JWT signing key between starts; a new key each start without. */
   signingKeysFile?: string;
   /** Gets each stand-in's log entries, tagged with its name. */
@@ -37,7 +40,10 @@ export type StackVars = Record<
   | "QSTASH_CURRENT_SIGNING_KEY"
   | "QSTASH_NEXT_SIGNING_KEY"
   | "SIMULATOR_URL"
-  | "JWT_SIGNING_KEYS",
+  | "JWT_SIGNING_KEYS"
+  | "JOBS_BASE_URL"
+  | "UPSTREAM_BASE_URL"
+  | "WEBHOOK_SECRETS",
   string
 >;
 
@@ -58,7 +64,7 @@ const secret = (prefix: string) => `${prefix}${randomBytes(24).toString("base64u
  * Starts the local stand-ins for the hosted services, migrates and seeds the database. Credentials
  * are fresh random values each start; nothing listens beyond 127.0.0.1.
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? silent;
   const tagged = (standIn: string): Logger => (entry) => log({ standIn, ...entry });
   const started: { close(): Promise<void> }[] = [];
@@ -95,6 +101,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       QSTASH_NEXT_SIGNING_KEY: signingKeys.nextSigningKey,
       SIMULATOR_URL: simulator.url,
       JWT_SIGNING_KEYS: await localSigningKeys(options.signingKeysFile),
+      JOBS_BASE_URL: options.workerUrl,
+      UPSTREAM_BASE_URL: simulator.url,
+      WEBHOOK_SECRETS: JSON.stringify(Object.fromEntries(SERVICES.map((service) => [service, secret(`whsec_${service}_`)]))),
     };
     return { vars, postgres, neonHttp, redis, qstash, simulator, stop };
   } catch (error) {

@@ -27,6 +27,8 @@ describe("loadEnv", () => {
       "QSTASH_CURRENT_SIGNING_KEY: is missing",
       "QSTASH_NEXT_SIGNING_KEY: is missing",
       "JWT_SIGNING_KEYS: is missing",
+      "JOBS_BASE_URL: is missing",
+      "UPSTREAM_BASE_URL: is missing",
     ]);
   });
 

@@ -13,19 +13,24 @@ const signingJwk = z.object({
   d: z.string().min(1),
 });
 
-/** A JSON array of private JWKs: the first signs, all verify (several are active during rotation). */
-const signingKeys = z
-  .string()
-  .transform((text, ctx) => {
+/** Text that must parse as JSON; `message` says what it should hold. */
+const jsonText = (message: string) =>
+  z.string().transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: "custom", message: "must be a JSON array of ES256 private JWKs" });
+      ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }
-  })
+  });
+
+/** A JSON array of private JWKs: the first signs, all verify (several are active during rotation). */
+const signingKeys = jsonText("must be a JSON array of ES256 private JWKs")
   .pipe(z.array(signingJwk).min(1, "must hold at least one key"))
   .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, "every key needs its own kid");
+
+/** A JSON object of strings, each checked by `value`. */
+const jsonRecord = <T extends z.ZodType<string>>(value: T) => jsonText("must be a JSON object").pipe(z.record(z.string(), value));
 
 /** `@upstash/ratelimit` window syntax, e.g. "15 m", "900 s". */
 const window = z.string().regex(/^\d+ ?(ms|s|m|h|d)$/, 'must look like "15 m" or "900 s"');
@@ -84,6 +89,22 @@ export const envSchema = z
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
 
   MAX_BODY_BYTES: positiveInt(64 * 1024, 10 * 1024 * 1024),
+
+  /** This Worker's public base URL: QStash delivers job steps to `${JOBS_BASE_URL}/jobs/<step>`. */
+  JOBS_BASE_URL: url,
+  /** Upstream services answer at `${UPSTREAM_BASE_URL}/<service>` unless UPSTREAM_URLS names another base. */
+  UPSTREAM_BASE_URL: url,
+  UPSTREAM_URLS: jsonRecord(url).default({}),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  /** Consecutive failures that open a source's circuit, and how long it then stays open. */
+  CIRCUIT_FAILURE_THRESHOLD: positiveInt(5, 100),
+  CIRCUIT_OPEN_SECONDS: positiveInt(60, 3_600),
+  /** Learners per collect/analyze step: bounds each step's subrequests (9 per learner) and CPU. */
+  PIPELINE_BATCH_SIZE: positiveInt(10, 100),
+  /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
+  REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** Per-service webhook secrets, JSON `{ "assessment": "…", … }`. */
+  WEBHOOK_SECRETS: jsonRecord(z.string().min(16)).default({}),
   /** Comma-separated dashboard origins allowed by CORS; none by default. */
   CORS_ORIGINS: origins,
 }).superRefine((env, ctx) => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../dev/ports";
 import { startStack, type Stack } from "../dev/stack";
 import { startWorker, type RunningWorker } from "./worker";
 
@@ -16,9 +17,11 @@ export interface TestApi {
  */
 export async function startTestApi(vars: Record<string, string> = {}): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), "analytics-api-"));
-  const stack = await startStack({ dataDir, persistent: false });
+  // The port is chosen first: the stack must know where QStash is to deliver job steps.
+  const port = await freePort();
+  const stack = await startStack({ dataDir, persistent: false, workerUrl: `http://127.0.0.1:${port}` });
   try {
-    const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...vars });
+    const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...vars }, port);
     return {
       stack,
       worker,

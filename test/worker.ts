@@ -8,16 +8,16 @@ export interface RunningWorker {
 
 /**
  * Starts the Worker of wrangler.toml in workerd (through wrangler's own dev server, as
- * `wrangler dev` does) with the given variables, on a free port of 127.0.0.1.
+ * `wrangler dev` does) with the given variables, on `port` of 127.0.0.1 (0: a free one).
  */
-export async function startWorker(vars: Record<string, string>): Promise<RunningWorker> {
+export async function startWorker(vars: Record<string, string>, port = 0): Promise<RunningWorker> {
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
     // Naming an env file stops wrangler from reading a developer's .dev.vars; this one never
     // exists, so the Worker sees exactly the variables a test passes.
     envFiles: ["test/.no-env-file"],
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, watch: false, logLevel: "error", remote: false },
+    dev: { server: { hostname: "127.0.0.1", port }, inspector: false, watch: false, logLevel: "error", remote: false },
   });
   const url = (await worker.url).toString().replace(/\/$/, "");
   return {

@@ -8,3 +8,6 @@ export * from "./source-snapshots";
 export * from "./learner-analytics";
 export * from "./aggregate-metrics";
 export * from "./refresh-tokens";
+export * from "./pipeline-steps";
+export * from "./skill-models";
+export * from "./webhook-deliveries";

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { pipelineRuns } from "./pipeline-runs";
 import { users } from "./users";
@@ -12,6 +12,8 @@ export const learnerAnalytics = pgTable(
     organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     metrics: jsonb("metrics").notNull(),
+    /** SHA-256 of the metrics: a run that changes nothing for a learner invalidates none of their cache. */
+    metricsHash: text("metrics_hash").notNull(),
     computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },

@@ -1,19 +1,14 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { type AnyPgColumn, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const runScope = pgEnum("run_scope", ["user", "course", "organization", "nightly"]);
 export const runStatus = pgEnum("run_status", ["queued", "running", "completed", "failed"]);
 
-/** State of one stage of a run, keyed by stage name in `stages`. */
-export interface StageState {
-  status: "pending" | "running" | "completed" | "failed";
-  attempts: number;
-  startedAt?: string;
-  finishedAt?: string;
-  error?: string;
-}
-
-/** One collect → analyze → aggregate run over a scope. */
+/**
+ * One collect → analyze → aggregate run over a scope. Stage states, attempts and source coverage
+ * are not stored here: they are read off the run's `pipeline_steps`, the one record of what ran.
+ */
 export const pipelineRuns = pgTable(
   "pipeline_runs",
   {
@@ -22,18 +17,22 @@ export const pipelineRuns = pgTable(
     scope: runScope("scope").notNull(),
     /** The user, course or organisation the run is about; null for the nightly run. */
     scopeId: uuid("scope_id"),
+    /** The nightly run an organisation run belongs to. */
+    parentRunId: uuid("parent_run_id").references((): AnyPgColumn => pipelineRuns.id, { onDelete: "cascade" }),
+    /** Nightly organisation runs also refit the per-skill mastery models. */
+    fitModels: boolean("fit_models").notNull().default(false),
+    /** How many learner batches the collect and analyze stages fan out to (set by the plan step). */
+    batchCount: integer("batch_count"),
     status: runStatus("status").notNull().default("queued"),
-    stages: jsonb("stages").$type<Record<string, StageState>>().notNull().default({}),
-    /** Which upstream services answered, and which were missing, e.g. `{ "assessment": "ok", "devLab": "timeout" }`. */
-    sourceCoverage: jsonb("source_coverage").$type<Record<string, string>>().notNull().default({}),
     error: text("error"),
-    attempts: integer("attempts").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (table) => [
     index("pipeline_runs_scope_idx").on(table.scope, table.scopeId, table.status),
+    // At most one queued run per scope: refresh requests and webhook pings join it.
+    uniqueIndex("pipeline_runs_one_queued_per_scope").on(table.scope, table.scopeId).where(sql`status = 'queued' and scope <> 'nightly'`),
     index("pipeline_runs_organization_created_idx").on(table.organizationId, table.createdAt),
   ],
 );
