@@ -23,6 +23,8 @@ export interface StackOptions {
   workerUrl: string;
   /** Where to keep the JWT signing key between starts; a new key each start without. */
   signingKeysFile?: string;
+  /** QStash's retry back-off base (the stand-in's default otherwise). */
+  qstashRetryBaseDelayMs?: number;
   /** Gets each stand-in's log entries, tagged with its name. */
   log?: Logger;
 }
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const [neonHttp, redis, qstash, simulator] = await Promise.all([
       startNeonHttp({ log: tagged("neon-http") }),
       startUpstashRedis({ token: redisToken, redisUrl: options.redisUrl, log: tagged("upstash-redis") }),
-      startQStash({ token: qstashToken, ...signingKeys, log: tagged("qstash") }),
+      startQStash({ token: qstashToken, ...signingKeys, retryBaseDelayMs: options.qstashRetryBaseDelayMs, log: tagged("qstash") }),
       startSimulator({ log: tagged("simulator") }),
     ]);
     started.push(neonHttp, redis, qstash, simulator);

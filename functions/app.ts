@@ -12,9 +12,12 @@ import { authenticate } from "./middleware/authenticate";
 import { clients } from "./middleware/clients";
 import { bodyLimit, requireJsonBody } from "./middleware/input";
 import { rateLimit } from "./middleware/rate-limit";
+import { jobRoutes } from "../jobs/routes";
+import { registerRunRoutes } from "./routes/analytics-runs";
 import { registerAuthRoutes } from "./routes/auth";
 import { liveBody, registerHealthRoutes } from "./routes/health";
 import { registerUserRoutes } from "./routes/users";
+import { registerWebhookRoutes } from "./routes/webhooks";
 
 /** Caller-supplied request ids are kept only when short and plain, so logs stay safe to parse. */
 const REQUEST_ID_LIMIT = 128;
@@ -50,9 +53,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(clients);
   // Registered before the guards below, so probes are never authenticated nor rate limited.
   registerHealthRoutes(app);
-  app.use(bodyLimit, requireJsonBody, authenticate, rateLimit);
+  app.use(bodyLimit, requireJsonBody);
+  // Job steps (QStash signature) and webhooks (per-service HMAC) authenticate themselves.
+  app.route("/jobs", jobRoutes());
+  registerWebhookRoutes(app);
+  app.use(authenticate, rateLimit);
   registerAuthRoutes(app);
   registerUserRoutes(app);
+  registerRunRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",

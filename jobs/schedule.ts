@@ -1,4 +1,5 @@
 import type { Env } from "../functions/env";
+import { dedupId, qstashPublisher } from "./publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
 export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;
@@ -7,4 +8,12 @@ export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;
  * Cron expression, written exactly as in `wrangler.toml` `[triggers] crons` → the job it starts.
  * The Worker's `scheduled` handler looks the firing trigger up here and logs any it does not know.
  */
-export const cronJobs: Record<string, CronJob> = {};
+export const cronJobs: Record<string, CronJob> = {
+  // 02:00 UTC: the nightly run, started through QStash so that its start is signed and retried.
+  "0 2 * * *": (env, scheduledTime) =>
+    qstashPublisher(env).publish(
+      "nightly",
+      { scheduledTime: scheduledTime.toISOString(), round: 0 },
+      { deduplicationId: dedupId("nightly", scheduledTime.toISOString().slice(0, 10)) },
+    ),
+};

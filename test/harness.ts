@@ -15,11 +15,11 @@ export interface TestApi {
  * The whole system for one test file: the local stack on a throw-away embedded Postgres, and the
  * Worker in workerd pointed at it. Each file gets its own, so files never share state.
  */
-export async function startTestApi(vars: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(vars: Record<string, string> = {}, stackOptions: { qstashRetryBaseDelayMs?: number } = {}): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), "analytics-api-"));
   // The port is chosen first: the stack must know where QStash is to deliver job steps.
   const port = await freePort();
-  const stack = await startStack({ dataDir, persistent: false, workerUrl: `http://127.0.0.1:${port}` });
+  const stack = await startStack({ dataDir, persistent: false, workerUrl: `http://127.0.0.1:${port}`, ...stackOptions });
   try {
     const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...vars }, port);
     return {

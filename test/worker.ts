@@ -17,7 +17,7 @@ export async function startWorker(vars: Record<string, string>, port = 0): Promi
     // exists, so the Worker sees exactly the variables a test passes.
     envFiles: ["test/.no-env-file"],
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
-    dev: { server: { hostname: "127.0.0.1", port }, inspector: false, watch: false, logLevel: "error", remote: false },
+    dev: { server: { hostname: "127.0.0.1", port }, inspector: false, watch: false, logLevel: "error", remote: false, testScheduled: true },
   });
   const url = (await worker.url).toString().replace(/\/$/, "");
   return {

@@ -1,0 +1,73 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { evaluateAtRisk, REPORT_DAYS } from "./at-risk";
+import { evaluateMastery } from "./mastery";
+
+/**
+ * `npm run eval`: the project's analytics on the public data sets in ../shared/data (protocols in
+ * its README). Writes docs/eval.json and the default at-risk model; exits non-zero when a target
+ * is missed.
+ */
+
+const DATA = new URL("../../shared/data/", import.meta.url);
+const EVAL_JSON = new URL("../docs/eval.json", import.meta.url);
+const MODEL_JSON = new URL("../jobs/analytics/models/at-risk.json", import.meta.url);
+
+const TARGETS = { masteryAuc: 0.76, atRiskAuc: { 60: 0.75, 120: 0.84 }, ece: 0.05 } as const;
+
+const round = (value: number) => Number(value.toFixed(4));
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+
+const started = performance.now();
+let t = performance.now();
+const mastery = evaluateMastery(new URL("assistments-2009-builder/", DATA), { forgetting: true });
+const masterySeconds = seconds(t);
+t = performance.now();
+const standard = evaluateMastery(new URL("assistments-2009-builder/", DATA), { forgetting: false });
+const standardSeconds = seconds(t);
+t = performance.now();
+const atRisk = evaluateAtRisk(new URL("oulad-j/", DATA));
+const atRiskSeconds = seconds(t);
+
+const f = (value: number) => value.toFixed(4);
+const lines = [
+  `Mastery — ASSISTments 2009 skill builder, ${mastery.skills} skills fitted on train.csv, ${mastery.testResponses} test responses (${mastery.unseenSkills} unseen skills → pooled parameters)`,
+  `  BKT with forgetting (reported)   AUC ${f(mastery.auc)}  RMSE ${f(mastery.rmse)}   target AUC ≥ ${TARGETS.masteryAuc}   [${masterySeconds} s]`,
+  `  standard BKT (reference)         AUC ${f(standard.auc)}  RMSE ${f(standard.rmse)}   [${standardSeconds} s]`,
+  ``,
+  `At-risk (Fail) — OULAD, fitted on 2013J (${atRisk.trainStudents} students), evaluated on 2014J (${atRisk.testStudents} students)   [${atRiskSeconds} s]`,
+  `  cut-off   AUC     Brier   ECE     baseline AUC   target AUC / ECE   without cohort context AUC / ECE`,
+  ...REPORT_DAYS.map((day) => {
+    const r = atRisk.results[day];
+    const n = atRisk.withoutContext[day];
+    return `  day ${String(day).padEnd(5)} ${f(r.auc)}  ${f(r.brier)}  ${f(r.ece)}  ${f(r.baselineAuc)}         ≥ ${TARGETS.atRiskAuc[day]} / ≤ ${TARGETS.ece}      ${f(n.auc)} / ${f(n.ece)}`;
+  }),
+  ``,
+  `Total ${seconds(started)} s`,
+];
+console.log(lines.join("\n"));
+
+const evalJson = {
+  mastery: { auc: round(mastery.auc), rmse: round(mastery.rmse) },
+  atRisk: Object.fromEntries(
+    REPORT_DAYS.map((day) => {
+      const r = atRisk.results[day];
+      return [`day${day}`, { auc: round(r.auc), brier: round(r.brier), ece: round(r.ece), baselineAuc: round(r.baselineAuc) }];
+    }),
+  ),
+};
+mkdirSync(new URL(".", EVAL_JSON), { recursive: true });
+writeFileSync(EVAL_JSON, `${JSON.stringify(evalJson, null, 2)}\n`);
+mkdirSync(new URL(".", MODEL_JSON), { recursive: true });
+writeFileSync(MODEL_JSON, `${JSON.stringify(atRisk.model, null, 2)}\n`);
+
+const missed = [
+  mastery.auc < TARGETS.masteryAuc && "mastery AUC",
+  ...REPORT_DAYS.flatMap((day) => [
+    atRisk.results[day].auc < TARGETS.atRiskAuc[day] && `at-risk AUC day ${day}`,
+    atRisk.results[day].ece > TARGETS.ece && `at-risk ECE day ${day}`,
+  ]),
+].filter(Boolean);
+if (missed.length) {
+  console.error(`Targets missed: ${missed.join(", ")}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,61 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { acceptDelivery, subjectsWithOrganizations } from "../../db/queries/webhooks";
+import { qstashPublisher } from "../../jobs/publisher";
+import type { AppEnv } from "../app-env";
+import { verifyWebhookSignature } from "../auth/webhook-signature";
+import { ProblemError } from "../errors/problem";
+import { fieldErrors } from "../errors/validation";
+import { noQuery } from "../schemas/common";
+import { problemResponses } from "../schemas/problem";
+import { webhookAcceptedSchema, webhookBody, webhookHeaders } from "../schemas/webhooks";
+import { requestRun } from "../services/runs";
+
+const webhookRoute = createRoute({
+  method: "post",
+  path: "/api/v1/webhooks/refresh",
+  tags: ["Webhooks"],
+  summary: "An upstream service says learners or courses changed; pings are debounced into runs",
+  request: { query: noQuery, headers: webhookHeaders },
+  responses: {
+    202: { description: "Accepted", content: { "application/json": { schema: webhookAcceptedSchema } } },
+    ...problemResponses(400, 401, 413, 415, 503),
+  },
+});
+
+export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(webhookRoute, async (c) => {
+    // The signature covers the raw bytes, so the body is read as text and parsed only after it verifies.
+    const raw = await c.req.text();
+    const headers = c.req.valid("header");
+    const service = await verifyWebhookSignature(
+      c.env.WEBHOOK_SECRETS,
+      { service: headers["x-webhook-service"], timestamp: headers["x-webhook-timestamp"], signature: headers["x-webhook-signature"] },
+      raw,
+      new Date(),
+    );
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new ProblemError(400, "validation", "The body is not JSON.");
+    }
+    const body = webhookBody.safeParse(json);
+    if (!body.success) throw new ProblemError(400, "validation", "The webhook payload is invalid.", { errors: fieldErrors("json", body.error) });
+    if (!(await acceptDelivery(c.get("clients").db, service, headers["x-webhook-delivery"]))) {
+      throw new ProblemError(401, "unauthorized", "This delivery id was already accepted (replay).");
+    }
+
+    const { userIds = [], courseIds = [] } = body.data;
+    const known = await subjectsWithOrganizations(c.get("clients").db, userIds, courseIds);
+    const publisher = qstashPublisher(c.env);
+    const runs = [];
+    for (const [scope, rows] of [["user", known.learners], ["course", known.courses]] as const) {
+      for (const row of rows) {
+        const queued = await requestRun(c.get("clients"), c.env, publisher, { organizationId: row.organizationId, scope, scopeId: row.id });
+        runs.push({ ...queued, scope, scopeId: row.id });
+      }
+    }
+    const knownIds = new Set([...known.learners, ...known.courses].map((row) => row.id));
+    return c.json({ runs, unknown: [...userIds, ...courseIds].filter((id) => !knownIds.has(id)) }, 202);
+  });
+}

@@ -1,0 +1,24 @@
+import { z } from "@hono/zod-openapi";
+
+export const webhookBody = z
+  .object({
+    userIds: z.array(z.uuid()).max(1_000).optional(),
+    courseIds: z.array(z.uuid()).max(1_000).optional(),
+  })
+  .strict()
+  .refine((body) => (body.userIds?.length ?? 0) + (body.courseIds?.length ?? 0) > 0, "name at least one userId or courseId")
+  .openapi("WebhookRefresh");
+
+export const webhookHeaders = z.object({
+  "x-webhook-service": z.string().openapi({ description: "The sending service, e.g. assessment" }),
+  "x-webhook-delivery": z.string().min(1).max(200).regex(/^[\w.:-]+$/).openapi({ description: "Unique per delivery; a repeat is refused" }),
+  "x-webhook-timestamp": z.string().openapi({ description: "Unix seconds when the delivery was signed (±5 min)" }),
+  "x-webhook-signature": z.string().openapi({ description: "v1=<hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>" }),
+});
+
+export const webhookAcceptedSchema = z
+  .object({
+    runs: z.array(z.object({ runId: z.uuid(), scope: z.enum(["user", "course"]), scopeId: z.uuid(), joined: z.boolean() })),
+    unknown: z.array(z.uuid()).openapi({ description: "Ids this API does not know (ignored)" }),
+  })
+  .openapi("WebhookAccepted");

@@ -1,0 +1,19 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+
+/** What a cached analytics answer is about. */
+export type CacheSubject = { kind: "learner" | "trainer" | "course" | "organization"; id: string };
+
+/**
+ * Cached answers live under keys that embed their subject's version. Invalidating a subject is
+ * one INCR of its version (O(1), no KEYS or SCAN): readers build the new key and miss, and the
+ * old entries expire by their TTL.
+ */
+export const versionKey = ({ kind, id }: CacheSubject) => `cache:version:${kind}:${id}`;
+
+/** Moves every given subject to a new version, in one round trip. */
+export async function bumpVersions(redis: Redis, subjects: CacheSubject[]): Promise<void> {
+  if (subjects.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const subject of subjects) pipeline.incr(versionKey(subject));
+  await pipeline.exec();
+}

@@ -1,0 +1,88 @@
+import { finishRun, queueRun, stepsOfRun, type findRun, type RunScope } from "../../db/queries/runs";
+import { SERVICES } from "../../jobs/collect/contracts";
+import { dedupId, type Publisher } from "../../jobs/publisher";
+import type { Env } from "../env";
+import { ProblemError } from "../errors/problem";
+import type { z } from "@hono/zod-openapi";
+import type { runSchema } from "../schemas/runs";
+import type { Clients } from "./clients";
+
+type PipelineRunView = z.infer<typeof runSchema>;
+type StageView = PipelineRunView["stages"][string];
+
+export interface RunRequest {
+  organizationId: string;
+  scope: Exclude<RunScope, "nightly">;
+  scopeId: string;
+}
+
+/**
+ * Queues a pipeline run for a scope, or joins the one already queued for it. The run starts after
+ * REFRESH_DEBOUNCE_SECONDS, so requests and webhook pings arriving meanwhile join the same run.
+ */
+export async function requestRun(clients: Clients, env: Env, publisher: Publisher, request: RunRequest): Promise<{ runId: string; joined: boolean }> {
+  const { id, joined } = await queueRun(clients.db, request);
+  if (!joined) {
+    try {
+      await publisher.publish("plan", { runId: id, batch: 0 }, { deduplicationId: dedupId(id, "plan", 0), delaySeconds: env.REFRESH_DEBOUNCE_SECONDS });
+    } catch (error) {
+      // A queued run nobody will start would swallow every later request for this scope.
+      await finishRun(clients.db, id, "failed", `could not be queued: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ProblemError(503, "queue-unavailable", "The job queue is unavailable; try again shortly.", {}, { "Retry-After": "30" });
+    }
+  }
+  return { runId: id, joined };
+}
+
+const STAGES = ["plan", "collect", "fit", "analyze", "aggregate"] as const;
+
+/** A run as its readers see it: stage by stage (from its steps) and source coverage. */
+export async function describeRun(clients: Clients, run: NonNullable<Awaited<ReturnType<typeof findRun>>>): Promise<PipelineRunView> {
+  const steps = await stepsOfRun(clients.db, run.id);
+  const stages = Object.fromEntries(
+    STAGES.filter((stage) => stage !== "fit" || run.fitModels).map((stage) => {
+      const own = steps.filter((step) => step.step === stage);
+      const expected = stage === "collect" || stage === "analyze" ? (run.batchCount ?? 1) : 1;
+      const completed = own.filter((step) => step.status === "completed").length;
+      const failedStep = own.find((step) => step.status === "failed");
+      const status: StageView["status"] = completed >= expected ? "completed" : failedStep ? "failed" : own.length > 0 ? "running" : "pending";
+      const times = own.map((step) => step.startedAt.getTime());
+      const ends = own.flatMap((step) => (step.finishedAt ? [step.finishedAt.getTime()] : []));
+      const view: StageView = {
+          status,
+          batches: { completed, total: expected },
+          attempts: own.reduce((sum, step) => sum + step.attempts, 0),
+          startedAt: times.length ? new Date(Math.min(...times)).toISOString() : null,
+          finishedAt: status === "completed" && ends.length ? new Date(Math.max(...ends)).toISOString() : null,
+          ...(failedStep?.error ? { error: failedStep.error } : {}),
+      };
+      return [stage, view];
+    }),
+  );
+  const coverage = Object.fromEntries(SERVICES.map((service) => [service, { ok: 0, failed: 0 } as { ok: number; failed: number; lastError?: string }]));
+  for (const step of steps) {
+    if (step.step !== "collect" || step.status !== "completed") continue;
+    const sources = (step.detail?.sources ?? {}) as Record<string, { ok: number; failed: number; lastError?: string }>;
+    for (const [service, entry] of Object.entries(sources)) {
+      const total = coverage[service];
+      if (!total) continue;
+      total.ok += entry.ok;
+      total.failed += entry.failed;
+      if (entry.lastError) total.lastError = entry.lastError;
+    }
+  }
+  const collected = steps.some((step) => step.step === "collect" && step.status === "completed");
+  return {
+    id: run.id,
+    scope: run.scope,
+    scopeId: run.scopeId,
+    status: run.status,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    error: run.error,
+    stages,
+    sources: coverage,
+    missingSources: collected ? SERVICES.filter((service) => coverage[service]!.ok === 0) : [],
+  };
+}

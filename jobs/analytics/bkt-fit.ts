@@ -1,0 +1,187 @@
+import { type BktParams, DEFAULT_BKT_PARAMS } from "./bkt";
+import { seededRandom } from "./random";
+
+export interface FitBktOptions {
+  /** Fit pForget (BKT with forgetting); false keeps pForget = 0 (standard BKT). Default true. */
+  forgetting?: boolean;
+  /** EM runs from different starting points; the first from `DEFAULT_BKT_PARAMS` (pForget 0.05 when fitted). Default 4. */
+  restarts?: number;
+  /** EM iterations per restart at most. Default 100. */
+  maxIterations?: number;
+  /** Stop when the log-likelihood per response improves by less than this. Default 1e-6. */
+  tolerance?: number;
+  /** Seed of the random starting points. Default 1. */
+  seed?: number;
+  /** Upper bounds keeping "mastered" the better-answering state (identifiability). Default 0.5 each. */
+  maxGuess?: number;
+  maxSlip?: number;
+}
+
+export interface BktFit {
+  params: BktParams;
+  /** Log-likelihood of the training responses under `params`. */
+  logLikelihood: number;
+  responses: number;
+  iterations: number;
+}
+
+const EPS = 1e-6;
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+
+/** Sequences flattened into one byte array, so EM touches contiguous memory only. */
+interface Flat {
+  obs: Uint8Array;
+  starts: Int32Array;
+  longest: number;
+}
+
+function flatten(sequences: readonly (readonly boolean[])[]): Flat {
+  const nonEmpty = sequences.filter((s) => s.length > 0);
+  const starts = new Int32Array(nonEmpty.length + 1);
+  let total = 0;
+  let longest = 0;
+  nonEmpty.forEach((s, i) => {
+    starts[i] = total;
+    total += s.length;
+    longest = Math.max(longest, s.length);
+  });
+  starts[nonEmpty.length] = total;
+  const obs = new Uint8Array(total);
+  nonEmpty.forEach((s, i) => s.forEach((correct, t) => (obs[starts[i]! + t] = correct ? 1 : 0)));
+  return { obs, starts, longest };
+}
+
+/**
+ * One Baum–Welch iteration: scaled forward–backward over every sequence, then the closed-form
+ * M-step. Returns the new parameters and the log-likelihood of the old ones.
+ */
+function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Array, scale: Float64Array) {
+  const { obs, starts } = data;
+  const a01 = p.pLearn;
+  const a10 = p.pForget;
+  const e0 = [1 - p.pGuess, p.pGuess];
+  const e1 = [p.pSlip, 1 - p.pSlip];
+  let ll = 0;
+  let init1 = 0;
+  let xi01 = 0;
+  let xi10 = 0;
+  let from0 = 0;
+  let from1 = 0;
+  let guessNum = 0;
+  let den0 = 0;
+  let slipNum = 0;
+  let den1 = 0;
+  const sequences = starts.length - 1;
+  for (let s = 0; s < sequences; s++) {
+    const offset = starts[s]!;
+    const length = starts[s + 1]! - offset;
+    let f0 = (1 - p.pInit) * e0[obs[offset]!]!;
+    let f1 = p.pInit * e1[obs[offset]!]!;
+    for (let t = 0; ; ) {
+      const c = f0 + f1;
+      scale[t] = c;
+      ll += Math.log(c);
+      f0 /= c;
+      f1 /= c;
+      alpha[2 * t] = f0;
+      alpha[2 * t + 1] = f1;
+      if (++t === length) break;
+      const o = obs[offset + t]!;
+      const n0 = (f0 * (1 - a01) + f1 * a10) * e0[o]!;
+      f1 = (f0 * a01 + f1 * (1 - a10)) * e1[o]!;
+      f0 = n0;
+    }
+    let b0 = 1;
+    let b1 = 1;
+    for (let t = length - 1; t >= 0; t--) {
+      const g0 = alpha[2 * t]! * b0;
+      const g1 = alpha[2 * t + 1]! * b1;
+      const o = obs[offset + t]!;
+      den0 += g0;
+      den1 += g1;
+      guessNum += g0 * o;
+      slipNum += g1 * (1 - o);
+      if (t === 0) {
+        init1 += g1;
+        break;
+      }
+      // ξ and β for the step (t−1 → t), reusing the emission-weighted β of step t.
+      const w0 = (e0[o]! * b0) / scale[t]!;
+      const w1 = (e1[o]! * b1) / scale[t]!;
+      const p0 = alpha[2 * (t - 1)]!;
+      const p1 = alpha[2 * (t - 1) + 1]!;
+      xi01 += p0 * a01 * w1;
+      xi10 += p1 * a10 * w0;
+      from0 += p0 * ((1 - a01) * w0 + a01 * w1);
+      from1 += p1 * (a10 * w0 + (1 - a10) * w1);
+      b0 = (1 - a01) * w0 + a01 * w1;
+      b1 = a10 * w0 + (1 - a10) * w1;
+    }
+  }
+  const next: BktParams = {
+    pInit: init1 / sequences,
+    pLearn: from0 > 0 ? xi01 / from0 : p.pLearn,
+    pForget: forgetting && from1 > 0 ? xi10 / from1 : 0,
+    pGuess: den0 > 0 ? guessNum / den0 : p.pGuess,
+    pSlip: den1 > 0 ? slipNum / den1 : p.pSlip,
+  };
+  return { next, ll };
+}
+
+function constrain(p: BktParams, forgetting: boolean, maxGuess: number, maxSlip: number): BktParams {
+  return {
+    pInit: clamp(p.pInit, EPS, 1 - EPS),
+    pLearn: clamp(p.pLearn, EPS, 1 - EPS),
+    pForget: forgetting ? clamp(p.pForget, EPS, 1 - EPS) : 0,
+    pGuess: clamp(p.pGuess, EPS, maxGuess - EPS),
+    pSlip: clamp(p.pSlip, EPS, maxSlip - EPS),
+  };
+}
+
+/**
+ * Maximum-likelihood BKT parameters of one skill by EM (Baum–Welch) over the learners' response
+ * sequences (each in answer order). pGuess and pSlip are kept below 0.5 so that the "mastered"
+ * state stays the one that answers better. Runs `restarts` EMs (the first from the defaults, the
+ * others from seeded random points) and keeps the most likely; deterministic for a given seed.
+ * Without any response it returns the defaults.
+ */
+export function fitBkt(sequences: readonly (readonly boolean[])[], options: FitBktOptions = {}): BktFit {
+  const { forgetting = true, restarts = 4, maxIterations = 100, tolerance = 1e-6, seed = 1, maxGuess = 0.5, maxSlip = 0.5 } = options;
+  const data = flatten(sequences);
+  const responses = data.obs.length;
+  const base = constrain({ ...DEFAULT_BKT_PARAMS, pForget: forgetting ? 0.05 : 0 }, forgetting, maxGuess, maxSlip);
+  if (responses === 0) return { params: { ...DEFAULT_BKT_PARAMS }, logLikelihood: 0, responses, iterations: 0 };
+
+  const alpha = new Float64Array(2 * data.longest);
+  const scale = new Float64Array(data.longest);
+  const random = seededRandom(seed);
+  let best: BktFit | undefined;
+  for (let r = 0; r < Math.max(1, restarts); r++) {
+    let params =
+      r === 0
+        ? base
+        : constrain(
+            { pInit: 0.05 + 0.9 * random(), pLearn: 0.01 + 0.4 * random(), pGuess: 0.05 + 0.4 * random(), pSlip: 0.05 + 0.4 * random(), pForget: 0.2 * random() },
+            forgetting,
+            maxGuess,
+            maxSlip,
+          );
+    let fitted = params;
+    let ll = -Infinity;
+    let iterations = 0;
+    while (iterations < maxIterations) {
+      const step = emStep(data, params, forgetting, alpha, scale);
+      iterations++;
+      // Clamping can cost likelihood, so keep the best point seen rather than the last one.
+      const gain = step.ll - ll;
+      if (gain > 0) {
+        ll = step.ll;
+        fitted = params;
+      }
+      if (!(gain >= tolerance * responses)) break;
+      params = constrain(step.next, forgetting, maxGuess, maxSlip);
+    }
+    if (!best || ll > best.logLikelihood) best = { params: fitted, logLikelihood: ll, responses, iterations };
+  }
+  return best!;
+}

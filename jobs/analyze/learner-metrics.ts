@@ -1,0 +1,115 @@
+import {
+  bktTrace,
+  DAY_MS,
+  DEFAULT_BKT_PARAMS,
+  engagementScore,
+  learningVelocity,
+  MASTERY_THRESHOLD,
+  masteredShare,
+  projectCompletion,
+  skillGapPriorities,
+  WEEK_MS,
+  type BktParams,
+} from "../analytics";
+import { courseRisk } from "./course-risk";
+import type { LearnerEvidence } from "./evidence";
+
+/** Velocity and mastery look at the collected window; engagement at the recent month. */
+export const ANALYSIS_WINDOW_DAYS = 90;
+export const ENGAGEMENT_WINDOW_DAYS = 30;
+/** Projections extrapolate from the most recent weeks only. */
+const RECENT_WEEKS = 4;
+const TOP_SKILL_GAPS = 10;
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+const utcDay = (instant: string) => instant.slice(0, 10);
+
+/**
+ * A learner's analytics (storage layer 2) from everything the services said about them, as of
+ * `now`. Pure: the same evidence, models and clock give the same figures.
+ */
+export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyMap<string, BktParams>, now: Date) {
+  const to = now.getTime();
+  const from = to - ANALYSIS_WINDOW_DAYS * DAY_MS;
+  const completions = evidence.enrolments.flatMap((e) => e.unitCompletions.map((u) => ({ courseId: e.courseId, at: u.completedAt })));
+  const velocity = learningVelocity({ completedAt: completions.map((c) => c.at), from, to });
+
+  const skillName = new Map(evidence.skills.map((s) => [s.id, s.name]));
+  const responses = new Map<string, { at: number; correct: boolean }[]>();
+  for (const attempt of evidence.attempts) {
+    for (const item of attempt.items) {
+      const list = responses.get(item.skillId) ?? [];
+      list.push({ at: Date.parse(item.answeredAt), correct: item.correct });
+      responses.set(item.skillId, list);
+    }
+  }
+  const mastery = new Map(
+    [...responses].map(([skillId, answers]) => {
+      const ordered = answers.sort((a, b) => a.at - b.at).map((a) => a.correct);
+      return [skillId, { probability: bktTrace(skillModels.get(skillId) ?? DEFAULT_BKT_PARAMS, ordered).mastery, responses: ordered.length }];
+    }),
+  );
+  const targetMasteries = evidence.targets.map((t) => mastery.get(t.skillId)?.probability ?? DEFAULT_BKT_PARAMS.pInit);
+
+  const recent = (instant: string) => Date.parse(instant) >= to - ENGAGEMENT_WINDOW_DAYS * DAY_MS && Date.parse(instant) < to;
+  const activeDays = new Set([
+    ...evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).map((d) => d.day),
+    ...completions.filter((c) => recent(c.at)).map((c) => utcDay(c.at)),
+    ...evidence.contentEvents.filter((e) => recent(e.startedAt)).map((e) => utcDay(e.startedAt)),
+    ...evidence.labSubmissions.filter((s) => recent(s.submittedAt)).map((s) => utcDay(s.submittedAt)),
+  ]);
+  const recentContent = evidence.contentEvents.filter((e) => recent(e.startedAt));
+  const recentSessions = evidence.assistantSessions.filter((s) => recent(s.startedAt));
+  const engagement = engagementScore({
+    windowDays: ENGAGEMENT_WINDOW_DAYS,
+    activeDays: activeDays.size,
+    ...(evidence.sources.auth === "ok" ? { activeMinutes: evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).reduce((sum, d) => sum + d.activeMinutes, 0) } : {}),
+    ...(evidence.sources.contentStudio === "ok" ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length } : {}),
+    ...(evidence.sources.devLab === "ok" ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length } : {}),
+    ...(evidence.sources.ragAssistant === "ok"
+      ? { assistantQuestions: recentSessions.reduce((sum, s) => sum + s.questions, 0), assistantUnhelpful: recentSessions.reduce((sum, s) => sum + s.unhelpfulVotes, 0) }
+      : {}),
+  });
+
+  const courses = evidence.enrolments.map((enrolment) => {
+    const scores = evidence.attempts.filter((a) => a.courseId === enrolment.courseId).map((a) => a.score / a.maxScore);
+    const weekly = learningVelocity({ completedAt: completions.filter((c) => c.courseId === enrolment.courseId).map((c) => c.at), from: to - RECENT_WEEKS * WEEK_MS, to }).weekly;
+    const risk = courseRisk(evidence, enrolment, now);
+    return {
+      courseId: enrolment.courseId,
+      title: evidence.courses.find((c) => c.id === enrolment.courseId)?.title ?? null,
+      status: enrolment.status,
+      unitsCompleted: enrolment.unitsCompleted,
+      unitsTotal: enrolment.unitsTotal,
+      progress: enrolment.unitsTotal ? round(enrolment.unitsCompleted / enrolment.unitsTotal) : 0,
+      averageScore: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
+      atRisk: { probability: round(risk.probability), factors: risk.factors },
+      projectedCompletion:
+        enrolment.status === "in_progress" ? projectCompletion({ asOf: to, unitsRemaining: enrolment.unitsTotal - enrolment.unitsCompleted, recentWeekly: weekly }) : null,
+    };
+  });
+  const riskiest = courses.filter((c) => c.status !== "completed").sort((a, b) => b.atRisk.probability - a.atRisk.probability)[0];
+
+  return {
+    window: { from: new Date(from).toISOString(), to: now.toISOString() },
+    sources: evidence.sources,
+    velocity: { unitsPerWeek: round(velocity.perWeek, 3), trend: round(velocity.trend, 3), units: velocity.units, weekly: velocity.weekly, peerPercentile: null as number | null },
+    mastery: {
+      overall: round(masteredShare(targetMasteries) ?? 0),
+      threshold: MASTERY_THRESHOLD,
+      skills: [...mastery]
+        .map(([skillId, m]) => ({ skillId, name: skillName.get(skillId) ?? null, probability: round(m.probability), responses: m.responses, mastered: m.probability >= MASTERY_THRESHOLD }))
+        .sort((a, b) => a.skillId.localeCompare(b.skillId)),
+    },
+    skillGaps: skillGapPriorities(
+      evidence.targets.map((t) => ({ skillId: t.skillId, targetLevel: t.targetLevel, currentLevel: t.currentLevel, importance: t.importance, mastery: mastery.get(t.skillId)?.probability ?? null })),
+    )
+      .slice(0, TOP_SKILL_GAPS)
+      .map((gap) => ({ ...gap, name: skillName.get(gap.skillId) ?? null, priority: round(gap.priority), mastery: round(gap.mastery) })),
+    engagement: { score: Math.round(engagement.score), components: engagement.components },
+    courses,
+    atRisk: riskiest ? { courseId: riskiest.courseId, ...riskiest.atRisk } : { courseId: null, probability: 0, factors: [] },
+  };
+}
+
+export type LearnerMetrics = ReturnType<typeof learnerMetrics>;

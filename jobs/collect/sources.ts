@@ -1,0 +1,42 @@
+import type { Env } from "../../functions/env";
+import { serviceToken } from "../../functions/auth/service-token";
+import { ANALYTICS_DATA_PATH, payloadSchemas, type ServiceName } from "./contracts";
+
+export type SourceResult = { ok: true; payload: unknown } | { ok: false; reason: string };
+
+/** The base URL of a service: its own entry in UPSTREAM_URLS, else `${UPSTREAM_BASE_URL}/<service>`. */
+export const serviceBaseUrl = (env: Env, service: ServiceName) => env.UPSTREAM_URLS[service] ?? `${env.UPSTREAM_BASE_URL}/${service}`;
+
+/**
+ * Asks one service for what it knows about one learner, with a service token and a deadline,
+ * and checks the answer against the service's contract. Never throws: a failure is a result.
+ */
+export async function fetchLearnerData(env: Env, fetcher: typeof fetch, service: ServiceName, userId: string): Promise<SourceResult> {
+  const url = `${serviceBaseUrl(env, service)}${ANALYTICS_DATA_PATH}?userId=${encodeURIComponent(userId)}`;
+  let response: Response;
+  try {
+    response = await fetcher(url, {
+      headers: { Authorization: `Bearer ${await serviceToken(env, service)}`, Accept: "application/json" },
+      signal: AbortSignal.timeout(env.UPSTREAM_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return { ok: false, reason: timedOut ? `timeout after ${env.UPSTREAM_TIMEOUT_MS} ms` : `unreachable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return { ok: false, reason: `HTTP ${response.status}` };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return { ok: false, reason: "invalid payload: not JSON" };
+  }
+  const parsed = payloadSchemas[service].safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, reason: `invalid payload: ${issue.path.join(".")} ${issue.message}` };
+  }
+  return { ok: true, payload: parsed.data };
+}

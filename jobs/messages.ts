@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** The job steps QStash delivers, each at `POST /jobs/<step>`. */
+export const JOB_STEPS = ["plan", "collect", "fit", "analyze", "aggregate", "nightly", "cleanup"] as const;
+export type JobStep = (typeof JOB_STEPS)[number];
+
+/** A step of one run; `batch` numbers the learner batch (0 for steps that run once per run). */
+export const runStepMessage = z.object({ runId: z.uuid(), batch: z.number().int().min(0).default(0) }).strict();
+export type RunStepMessage = z.infer<typeof runStepMessage>;
+
+/** The nightly fan-out and the clean-up carry the time they were scheduled for; clean-up counts its rounds. */
+export const scheduledMessage = z.object({ scheduledTime: z.iso.datetime(), round: z.number().int().min(0).default(0) }).strict();
+export type ScheduledMessage = z.infer<typeof scheduledMessage>;
+
+/**
+ * What QStash posts to the failure callback once a message has used up its retries: the
+ * original request (`sourceBody`, base64) and the last response status.
+ */
+export const failureCallback = z.object({
+  status: z.number().int().optional(),
+  sourceBody: z.string(),
+  url: z.string(),
+  retried: z.number().int().optional(),
+});

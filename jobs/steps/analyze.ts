@@ -1,0 +1,49 @@
+import { previousHashes, upsertLearnerAnalytics } from "../../db/queries/learner-analytics";
+import { completedSteps, findRun, learnerBatch } from "../../db/queries/runs";
+import { skillModelsOf } from "../../db/queries/skill-models";
+import { learnerSubject, snapshotsOf } from "../../db/queries/snapshots";
+import { gatherEvidence, type LearnerSnapshots } from "../analyze/evidence";
+import { learnerMetrics } from "../analyze/learner-metrics";
+import type { JobContext } from "../context";
+import type { RunStepMessage } from "../messages";
+import { dedupId } from "../publisher";
+import { runOnce } from "../step-runner";
+import { PERSONAL_DATA_DAYS } from "./collect";
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Computes the analytics of the batch's learners from the run's snapshots (pure functions in
+ * jobs/analytics) and stores them as layer 2. Which learners' figures changed since their last
+ * run is recorded, so the aggregate step invalidates exactly their cache entries.
+ */
+export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage): Promise<void> {
+  const run = await findRun(ctx.db, runId);
+  if (!run || run.status === "completed" || run.status === "failed") return;
+  await runOnce(ctx, runId, "analyze", batch, async () => {
+    const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
+    const [snapshots, models, previous] = await Promise.all([
+      snapshotsOf(ctx.db, runId, learners),
+      skillModelsOf(ctx.db, run.organizationId!),
+      previousHashes(ctx.db, runId, learners),
+    ]);
+    const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * 86_400_000);
+    const rows = await Promise.all(
+      learners.map(async (userId) => {
+        const own = Object.fromEntries(snapshots.filter((s) => s.subject === learnerSubject(userId)).map((s) => [s.service, s.payload])) as LearnerSnapshots;
+        const metrics = learnerMetrics(gatherEvidence(userId, own), models, ctx.now);
+        // The window moves with the clock; only the figures decide whether anything changed.
+        const { window: _window, ...figures } = metrics;
+        return { runId, organizationId: run.organizationId!, userId, metrics, metricsHash: await sha256(JSON.stringify(figures)), expiresAt };
+      }),
+    );
+    await upsertLearnerAnalytics(ctx.db, rows);
+    return { learners: learners.length, changedLearners: rows.filter((row) => previous.get(row.userId) !== row.metricsHash).map((row) => row.userId) };
+  });
+  if ((await completedSteps(ctx.db, runId, "analyze")) >= (run.batchCount ?? 1)) {
+    await ctx.publisher.publish("aggregate", { runId, batch: 0 }, { deduplicationId: dedupId(runId, "aggregate", 0) });
+  }
+}

@@ -1,0 +1,25 @@
+import { countLearners, findRun, startRun } from "../../db/queries/runs";
+import type { JobContext } from "../context";
+import type { RunStepMessage } from "../messages";
+import { dedupId } from "../publisher";
+import { runOnce } from "../step-runner";
+
+/**
+ * First step of a run: counts the learners in scope, fixes the number of batches, and fans out
+ * one collect step per batch. Work per later step is bounded by PIPELINE_BATCH_SIZE, so a run's
+ * work grows linearly with its learners.
+ */
+export async function plan(ctx: JobContext, { runId }: RunStepMessage): Promise<void> {
+  const run = await findRun(ctx.db, runId);
+  if (!run || run.status === "completed" || run.status === "failed") return;
+  await runOnce(ctx, runId, "plan", 0, async () => {
+    const learners = await countLearners(ctx.db, run);
+    const batchCount = Math.max(1, Math.ceil(learners / ctx.env.PIPELINE_BATCH_SIZE));
+    await startRun(ctx.db, runId, batchCount);
+    return { learners, batchCount };
+  });
+  const { batchCount } = (await findRun(ctx.db, runId))!;
+  for (let batch = 0; batch < batchCount!; batch += 1) {
+    await ctx.publisher.publish("collect", { runId, batch }, { deduplicationId: dedupId(runId, "collect", batch) });
+  }
+}
