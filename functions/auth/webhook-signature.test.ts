@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ProblemError } from "../errors/problem";
+import { signWebhook, verifyWebhookSignature } from "./webhook-signature";
+
+const secrets = { assessment: "whsec_assessment_0123456789abcdef", devLab: "whsec_devlab_0123456789abcdef" };
+const now = new Date("2026-11-24T12:00:00Z");
+const ts = now.getTime() / 1000;
+
+describe("verifyWebhookSignature", () => {
+  it("accepts a delivery signed with the service's own secret, within five minutes either way", async () => {
+    const body = '{"userIds":["a"]}';
+    for (const timestamp of [ts, ts - 300, ts + 300]) {
+      const signature = await signWebhook(secrets.assessment, timestamp, body);
+      expect(await verifyWebhookSignature(secrets, { service: "assessment", timestamp: String(timestamp), signature }, body, now)).toBe("assessment");
+    }
+  });
+
+  it("matches an HMAC-SHA256 computed independently", async () => {
+    const { createHmac } = await import("node:crypto");
+    const expected = createHmac("sha256", secrets.devLab).update(`${ts}.{}`).digest("hex");
+    expect(await signWebhook(secrets.devLab, ts, "{}")).toBe(`v1=${expected}`);
+  });
+
+  it.each([
+    ["an unknown service", { service: "billing" }],
+    ["another service's secret", { service: "devLab" }],
+    ["a timestamp 301 s old", { timestamp: String(ts - 301) }],
+    ["a timestamp that is not a number", { timestamp: "yesterday" }],
+    ["a malformed signature", { signature: "sha256=abc" }],
+  ])("refuses %s", async (_, override) => {
+    const body = "{}";
+    const signature = await signWebhook(secrets.assessment, ts, body);
+    const headers = { service: "assessment", timestamp: String(ts), signature, ...override };
+    await expect(verifyWebhookSignature(secrets, headers, body, now)).rejects.toBeInstanceOf(ProblemError);
+  });
+
+  it("refuses any change to the body or the timestamp", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), fc.integer({ min: -300, max: 300 }), async (body, other, shift) => {
+        fc.pre(body !== other && shift !== 0);
+        const signature = await signWebhook(secrets.assessment, ts, body);
+        const verify = (b: string, t: number) => verifyWebhookSignature(secrets, { service: "assessment", timestamp: String(t), signature }, b, now);
+        await expect(verify(other, ts)).rejects.toBeInstanceOf(ProblemError);
+        await expect(verify(body, ts + shift)).rejects.toBeInstanceOf(ProblemError);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
