@@ -34,6 +34,9 @@ export async function queueRun(db: Database, run: NewRun): Promise<{ id: string;
   return { id: existing.id, joined: true };
 }
 
+/** A run that completed or failed takes no more steps (late or redelivered messages end here). */
+export const isFinished = (run: { status: string }) => run.status === "completed" || run.status === "failed";
+
 export async function findRun(db: Database, runId: string) {
   const [run] = await db.orm.select().from(pipelineRuns).where(eq(pipelineRuns.id, runId)).limit(1);
   return run;

@@ -3,6 +3,7 @@ import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefres
 import { issueAccessToken, unauthorized, type Caller } from "../auth/access-token";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
+import { sha256Hex } from "../lib/digest";
 import { ProblemError } from "../errors/problem";
 import type { Clients } from "./clients";
 import { revokeAccessToken, revokeSession } from "./revocation";
@@ -15,13 +16,10 @@ export interface TokenPair {
   refreshTokenExpiresIn: number;
 }
 
-const toHex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 
 /** The stored form of a refresh token: its SHA-256 (the token has 256 random bits, so no salt is needed). */
-export async function hashRefreshToken(token: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-}
+export const hashRefreshToken = (token: string): Promise<string> => sha256Hex(token);
 
 let dummyHash: Promise<string> | undefined;
 /** A hash to verify against when the account does not exist, so both failures cost the same. */

@@ -1,5 +1,6 @@
+import { sha256Hex } from "../../functions/lib/digest";
 import { previousHashes, upsertLearnerAnalytics } from "../../db/queries/learner-analytics";
-import { completedSteps, findRun, learnerBatch } from "../../db/queries/runs";
+import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
 import { skillModelsOf } from "../../db/queries/skill-models";
 import { learnerSubject, snapshotsOf } from "../../db/queries/snapshots";
 import { gatherEvidence, type LearnerSnapshots } from "../analyze/evidence";
@@ -10,11 +11,6 @@ import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 import { PERSONAL_DATA_DAYS } from "./collect";
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * Computes the analytics of the batch's learners from the run's snapshots (pure functions in
  * jobs/analytics) and stores them as layer 2. Which learners' figures changed since their last
@@ -22,7 +18,7 @@ async function sha256(text: string): Promise<string> {
  */
 export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage): Promise<void> {
   const run = await findRun(ctx.db, runId);
-  if (!run || run.status === "completed" || run.status === "failed") return;
+  if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "analyze", batch, async () => {
     const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
     const [snapshots, models, previous] = await Promise.all([
@@ -37,7 +33,7 @@ export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage)
         const metrics = learnerMetrics(gatherEvidence(userId, own), models, ctx.now);
         // The window moves with the clock; only the figures decide whether anything changed.
         const { window: _window, ...figures } = metrics;
-        return { runId, organizationId: run.organizationId!, userId, metrics, metricsHash: await sha256(JSON.stringify(figures)), expiresAt };
+        return { runId, organizationId: run.organizationId!, userId, metrics, metricsHash: await sha256Hex(JSON.stringify(figures)), expiresAt };
       }),
     );
     await upsertLearnerAnalytics(ctx.db, rows);

@@ -1,5 +1,5 @@
 import { upsertSnapshots, learnerSubject } from "../../db/queries/snapshots";
-import { completedSteps, findRun, learnerBatch } from "../../db/queries/runs";
+import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
 import { CircuitBreakers } from "../collect/circuit-breaker";
 import { SERVICES, type ServiceName } from "../collect/contracts";
 import { fetchLearnerData, type SourceResult } from "../collect/sources";
@@ -24,7 +24,7 @@ export interface SourceCoverage {
  */
 export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage): Promise<void> {
   const run = await findRun(ctx.db, runId);
-  if (!run || run.status === "completed" || run.status === "failed") return;
+  if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "collect", batch, async () => {
     const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
     const breakers = new CircuitBreakers(ctx.redis, { failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD, openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS });

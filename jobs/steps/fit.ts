@@ -1,4 +1,4 @@
-import { completedSteps, findRun } from "../../db/queries/runs";
+import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { responseSequences, upsertSkillModels } from "../../db/queries/skill-models";
 import { fitBkt } from "../analytics";
 import type { JobContext } from "../context";
@@ -15,7 +15,7 @@ export const MIN_RESPONSES_TO_FIT = 100;
  */
 export async function fit(ctx: JobContext, { runId }: RunStepMessage): Promise<void> {
   const run = await findRun(ctx.db, runId);
-  if (!run || run.status === "completed" || run.status === "failed") return;
+  if (!run || isFinished(run)) return;
   if ((await completedSteps(ctx.db, runId, "collect")) < (run.batchCount ?? 1)) return;
   await runOnce(ctx, runId, "fit", 0, async () => {
     const fits = [...(await responseSequences(ctx.db, runId))].flatMap(([skillId, sequences]) => {

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { findRun, finishRun, queueRun, startRun } from "../../db/queries/runs";
 import { organizations, pipelineRuns } from "../../db/schema";
+import { sha256Hex } from "../../functions/lib/digest";
 import type { JobContext } from "../context";
 import type { ScheduledMessage } from "../messages";
 import { dedupId } from "../publisher";
@@ -8,9 +9,7 @@ import { runOnce } from "../step-runner";
 
 /** The nightly run of a day has a fixed id, so a redelivered start message finds the same run. */
 async function nightlyRunId(day: string): Promise<string> {
-  const hex = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`nightly:${day}`)))]
-    .map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
+  const hex = await sha256Hex(`nightly:${day}`);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 

@@ -1,4 +1,4 @@
-import { countLearners, findRun, startRun } from "../../db/queries/runs";
+import { countLearners, findRun, isFinished, startRun } from "../../db/queries/runs";
 import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
@@ -11,7 +11,7 @@ import { runOnce } from "../step-runner";
  */
 export async function plan(ctx: JobContext, { runId }: RunStepMessage): Promise<void> {
   const run = await findRun(ctx.db, runId);
-  if (!run || run.status === "completed" || run.status === "failed") return;
+  if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "plan", 0, async () => {
     const learners = await countLearners(ctx.db, run);
     const batchCount = Math.max(1, Math.ceil(learners / ctx.env.PIPELINE_BATCH_SIZE));
