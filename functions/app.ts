@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { timing } from "hono/timing";
 import type { AppEnv } from "./app-env";
 import { notFound, onError } from "./errors/handlers";
 import { ProblemError } from "./errors/problem";
@@ -13,6 +14,7 @@ import { clients } from "./middleware/clients";
 import { bodyLimit, requireJsonBody } from "./middleware/input";
 import { rateLimit } from "./middleware/rate-limit";
 import { jobRoutes } from "../jobs/routes";
+import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerRunRoutes } from "./routes/analytics-runs";
 import { registerAuthRoutes } from "./routes/auth";
 import { liveBody, registerHealthRoutes } from "./routes/health";
@@ -31,6 +33,8 @@ const apiSecureHeaders = secureHeaders({
 function withCommonMiddleware<T extends Hono<any>>(app: T): T {
   app.use(requestId({ limitLength: REQUEST_ID_LIMIT }));
   app.use(accessLog);
+  // Server-Timing: auth, rate limit, cache and database time of each request, for dashboards' devtools.
+  app.use(timing({ total: true, crossOrigin: false }));
   app.use(apiSecureHeaders);
   app.notFound(notFound);
   app.onError(onError);
@@ -61,6 +65,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAuthRoutes(app);
   registerUserRoutes(app);
   registerRunRoutes(app);
+  registerAnalyticsRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../app-env";
 import { isRole } from "../auth/roles";
 import { ProblemError } from "../errors/problem";
@@ -24,10 +25,10 @@ export const clientAddress = (c: Context): string => c.req.header("CF-Connecting
  * or with null when the limiter failed open: Redis unreachable or slower than the timeout. The
  * limiter's analytics and multi-region writes finish in the background (`waitUntil`).
  */
-export async function consume(c: Context<AppEnv>, audience: LimitedAudience, identifier: string): Promise<Verdict | null> {
+export async function consume(c: Context<AppEnv>, audience: LimitedAudience, identifier: string, rate = 1): Promise<Verdict | null> {
   const limiter = rateLimiters(c.env, c.get("clients").redis)[audience];
   try {
-    const result = await limiter.limit(identifier);
+    const result = await limiter.limit(identifier, { rate });
     c.executionCtx.waitUntil(result.pending);
     if (result.reason === "timeout") {
       log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: "timeout" });
@@ -52,12 +53,16 @@ export function rejectIfLimited(verdict: Verdict | null, what: string): void {
 
 /**
  * The per-caller limit: by user for a valid token (its role's limit), by client address for
- * everyone else. Every limited response carries RateLimit-Limit/-Remaining/-Reset.
+ * everyone else. Every limited response carries RateLimit-Limit/-Remaining/-Reset. Asking to
+ * bypass the cache (`refreshCache=true`) costs two requests: it makes the database do the work.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const caller = c.get("caller");
   const audience = caller && isRole(caller.role) ? caller.role : "anonymous";
-  const verdict = await consume(c, audience, caller ? `user:${caller.userId}` : `address:${clientAddress(c)}`);
+  const rate = c.req.query("refreshCache") === "true" ? 2 : 1;
+  startTime(c, "ratelimit");
+  const verdict = await consume(c, audience, caller ? `user:${caller.userId}` : `address:${clientAddress(c)}`, rate);
+  endTime(c, "ratelimit");
   if (verdict) {
     c.header("RateLimit-Limit", String(verdict.limit));
     c.header("RateLimit-Remaining", String(Math.max(0, verdict.remaining)));

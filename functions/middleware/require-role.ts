@@ -1,20 +1,41 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
+import { unauthorized, type Caller } from "../auth/access-token";
 import { ROLES, type Role } from "../auth/roles";
 import { ProblemError } from "../errors/problem";
+import { isRevoked } from "../services/revocation";
+
+function admitted(c: Context<AppEnv>, allowed: Set<string>): Caller {
+  const caller = c.get("caller");
+  if (!caller) throw c.get("authError") ?? new ProblemError(401, "unauthorized", "An access token is required.");
+  if (!allowed.has(caller.role)) throw new ProblemError(403, "forbidden", `This route is for ${[...allowed].join(", ")} only.`);
+  return caller;
+}
+
+const allowedRoles = (roles: Role[]) => new Set<string>(roles.length > 0 ? roles : ROLES);
 
 /**
- * Lets the request through only for an authenticated caller with one of `roles`: no valid token
- * → 401 (with the reason `authenticate` found), another role (or one this API does not know) → 403.
+ * Lets the request through only for an authenticated caller with one of `roles` (all roles when
+ * none are named) whose token is not revoked: no valid token → 401 (with the reason
+ * `authenticate` found), another role (or one this API does not know) → 403.
  */
 export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
-  const allowed = new Set<string>(roles.length > 0 ? roles : ROLES);
+  const allowed = allowedRoles(roles);
   return async (c, next) => {
-    const caller = c.get("caller");
-    if (!caller) throw c.get("authError") ?? new ProblemError(401, "unauthorized", "An access token is required.");
-    if (!allowed.has(caller.role)) {
-      throw new ProblemError(403, "forbidden", `This route is for ${[...allowed].join(", ")} only.`);
-    }
+    const caller = admitted(c, allowed);
+    if (await isRevoked(c.get("clients").redis, caller, c.get("requestId"))) throw unauthorized("The access token has been revoked.");
+    await next();
+  };
+}
+
+/**
+ * As `requireRole`, for routes whose single cache read also checks revocation (in the same Redis
+ * round trip), so a cached answer costs no extra round trip. Such a route must do that check.
+ */
+export function requireRoleRevocationInCacheRead(...roles: Role[]): MiddlewareHandler<AppEnv> {
+  const allowed = allowedRoles(roles);
+  return async (c, next) => {
+    admitted(c, allowed);
     await next();
   };
 }

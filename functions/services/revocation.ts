@@ -5,6 +5,9 @@ import { log } from "../logger";
 const tokenKey = (tokenId: string) => `auth:revoked:token:${tokenId}`;
 const sessionKey = (sessionId: string) => `auth:revoked:session:${sessionId}`;
 
+/** The keys whose existence means the caller's token is revoked. */
+export const revocationKeys = (caller: Caller): string[] => [tokenKey(caller.tokenId), ...(caller.sessionId ? [sessionKey(caller.sessionId)] : [])];
+
 /** Seconds a revocation entry must live: until the token it blocks would have expired anyway. */
 const remaining = (expiresAt: number) => Math.max(1, expiresAt - Math.floor(Date.now() / 1000) + 60);
 
@@ -27,9 +30,8 @@ export async function revokeSession(redis: Redis, sessionId: string, accessToken
  * exposure is bounded by the 15-minute token lifetime.
  */
 export async function isRevoked(redis: Redis, caller: Caller, requestId: string): Promise<boolean> {
-  const keys = [tokenKey(caller.tokenId), ...(caller.sessionId ? [sessionKey(caller.sessionId)] : [])];
   try {
-    return (await redis.exists(...keys)) > 0;
+    return (await redis.exists(...revocationKeys(caller))) > 0;
   } catch (error) {
     log("warn", "revocation check failed open", { requestId, error: error instanceof Error ? error.message : String(error) });
     return false;
