@@ -60,7 +60,7 @@ const jwksRoute = createRoute({
   tags,
   summary: "Public keys of the tokens this API issues",
   request: { query: noQuery },
-  responses: { 200: { description: "JSON Web Key Set", content: { "application/json": { schema: jwksSchema } } } },
+  responses: { 200: { description: "JSON Web Key Set", content: { "application/json": { schema: jwksSchema } } }, ...problemResponses(400, 429) },
 });
 
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
