@@ -39,6 +39,7 @@ describe("applyMigrations", () => {
       "pipeline_runs",
       "pipeline_steps",
       "refresh_tokens",
+      "reports",
       "skill_models",
       "source_snapshots",
       "users",

@@ -45,7 +45,8 @@ export type StackVars = Record<
   | "JWT_SIGNING_KEYS"
   | "JOBS_BASE_URL"
   | "UPSTREAM_BASE_URL"
-  | "WEBHOOK_SECRETS",
+  | "WEBHOOK_SECRETS"
+  | "REPORT_URL_KEYS",
   string
 >;
 
@@ -106,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       JOBS_BASE_URL: options.workerUrl,
       UPSTREAM_BASE_URL: simulator.url,
       WEBHOOK_SECRETS: JSON.stringify(Object.fromEntries(SERVICES.map((service) => [service, secret(`whsec_${service}_`)]))),
+      REPORT_URL_KEYS: JSON.stringify([{ kid: "local-1", secret: secret("") }]),
     };
     return { vars, postgres, neonHttp, redis, qstash, simulator, stop };
   } catch (error) {

@@ -17,6 +17,7 @@ import { jobRoutes } from "../jobs/routes";
 import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerRunRoutes } from "./routes/analytics-runs";
 import { registerAuthRoutes } from "./routes/auth";
+import { registerReportRoutes } from "./routes/reports";
 import { liveBody, registerHealthRoutes } from "./routes/health";
 import { registerUserRoutes } from "./routes/users";
 import { registerWebhookRoutes } from "./routes/webhooks";
@@ -66,6 +67,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerUserRoutes(app);
   registerRunRoutes(app);
   registerAnalyticsRoutes(app);
+  registerReportRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",

@@ -29,6 +29,7 @@ describe("loadEnv", () => {
       "JWT_SIGNING_KEYS: is missing",
       "JOBS_BASE_URL: is missing",
       "UPSTREAM_BASE_URL: is missing",
+      "REPORT_URL_KEYS: is missing",
     ]);
   });
 

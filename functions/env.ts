@@ -105,6 +105,15 @@ export const envSchema = z
   REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   /** Per-service webhook secrets, JSON `{ "assessment": "…", … }`. */
   WEBHOOK_SECRETS: jsonRecord(z.string().min(16)).default({}),
+
+  /** Keys for report download URLs, JSON `[{ "kid": "…", "secret": "…" }]`: the first signs, all verify. */
+  REPORT_URL_KEYS: jsonText("must be a JSON array of { kid, secret }").pipe(
+    z.array(z.object({ kid: z.string().regex(/^[\w.-]{1,64}$/), secret: z.string().min(32) })).min(1, "must hold at least one key"),
+  ),
+  /** How long a download URL works (capped at 24 h). */
+  REPORT_URL_TTL_SECONDS: positiveInt(900, 86_400),
+  /** Reports are deleted this many days after they are ready. */
+  REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
   /** Comma-separated dashboard origins allowed by CORS; none by default. */
   CORS_ORIGINS: origins,
 }).superRefine((env, ctx) => {

@@ -1,12 +1,16 @@
 import { z } from "zod";
 
 /** The job steps QStash delivers, each at `POST /jobs/<step>`. */
-export const JOB_STEPS = ["plan", "collect", "fit", "analyze", "aggregate", "nightly", "cleanup"] as const;
+export const JOB_STEPS = ["plan", "collect", "fit", "analyze", "aggregate", "nightly", "cleanup", "render"] as const;
 export type JobStep = (typeof JOB_STEPS)[number];
 
 /** A step of one run; `batch` numbers the learner batch (0 for steps that run once per run). */
 export const runStepMessage = z.object({ runId: z.uuid(), batch: z.number().int().min(0).default(0) }).strict();
 export type RunStepMessage = z.infer<typeof runStepMessage>;
+
+/** Renders one report. */
+export const reportMessage = z.object({ reportId: z.uuid() }).strict();
+export type ReportMessage = z.infer<typeof reportMessage>;
 
 /** The nightly fan-out and the clean-up carry the time they were scheduled for; clean-up counts its rounds. */
 export const scheduledMessage = z.object({ scheduledTime: z.iso.datetime(), round: z.number().int().min(0).default(0) }).strict();

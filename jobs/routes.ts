@@ -4,7 +4,7 @@ import type { AppEnv } from "../functions/app-env";
 import { ProblemError } from "../functions/errors/problem";
 import { fieldErrors } from "../functions/errors/validation";
 import type { JobContext } from "./context";
-import { runStepMessage, scheduledMessage, type JobStep } from "./messages";
+import { reportMessage, runStepMessage, scheduledMessage, type JobStep } from "./messages";
 import { qstashPublisher } from "./publisher";
 import { aggregate } from "./steps/aggregate";
 import { analyze } from "./steps/analyze";
@@ -14,6 +14,7 @@ import { failed } from "./steps/failed";
 import { fit } from "./steps/fit";
 import { nightly } from "./steps/nightly";
 import { plan } from "./steps/plan";
+import { renderReport } from "./steps/render";
 import { verifyQStashSignature, type SignedBody } from "./verify-signature";
 
 type Handler = { schema: z.ZodType; run: (ctx: JobContext, message: never) => Promise<unknown> };
@@ -26,6 +27,7 @@ const STEPS: Record<JobStep, Handler> = {
   aggregate: { schema: runStepMessage, run: aggregate },
   nightly: { schema: scheduledMessage, run: nightly },
   cleanup: { schema: scheduledMessage, run: cleanup },
+  render: { schema: reportMessage, run: renderReport },
 };
 
 /** The job endpoints: QStash-signed requests only, one small idempotent step each. */

@@ -14,6 +14,7 @@ const RULES = {
   // Deliveries outside the ±5 min window are refused by their timestamp anyway.
   webhookDeliveries: `delete from webhook_deliveries where (service, delivery_id) in (select service, delivery_id from webhook_deliveries
      where received_at < $1::timestamptz - interval '1 day' limit $2)`,
+  reports: `delete from reports where id in (select id from reports where expires_at < $1 order by expires_at limit $2)`,
   pipelineRuns: `delete from pipeline_runs where id in (select id from pipeline_runs
      where finished_at < $1::timestamptz - interval '30 days' limit $2)`,
 } as const;

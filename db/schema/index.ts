@@ -11,3 +11,4 @@ export * from "./refresh-tokens";
 export * from "./pipeline-steps";
 export * from "./skill-models";
 export * from "./webhook-deliveries";
+export * from "./reports";

@@ -1,0 +1,102 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { reports } from "../schema";
+
+export type NewReport = Pick<typeof reports.$inferInsert, "organizationId" | "requestedBy" | "type" | "format" | "scopeType" | "scopeId" | "timeRange" | "requestKey" | "expiresAt">;
+
+/** Creates a report, or returns the identical one still pending (one pending per request key). */
+export async function createOrJoinReport(db: Database, report: NewReport): Promise<{ id: string; joined: boolean }> {
+  const [created] = await db.orm.insert(reports).values(report).onConflictDoNothing().returning({ id: reports.id });
+  if (created) return { id: created.id, joined: false };
+  const [pending] = await db.orm
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(reports.requestKey, report.requestKey), sql`${reports.status} in ('queued', 'rendering')`))
+    .limit(1);
+  if (!pending) throw new Error("the pending report vanished while joining it");
+  return { id: pending.id, joined: true };
+}
+
+const metadata = {
+  id: reports.id,
+  organizationId: reports.organizationId,
+  requestedBy: reports.requestedBy,
+  type: reports.type,
+  format: reports.format,
+  scopeType: reports.scopeType,
+  scopeId: reports.scopeId,
+  timeRange: reports.timeRange,
+  status: reports.status,
+  error: reports.error,
+  contentType: reports.contentType,
+  fileName: reports.fileName,
+  size: reports.size,
+  sha256: reports.sha256,
+  createdAt: reports.createdAt,
+  readyAt: reports.readyAt,
+  expiresAt: reports.expiresAt,
+};
+
+/** A report's metadata (never its file), within one organisation. */
+export async function findReport(db: Database, id: string, organizationId: string) {
+  const [row] = await db.orm.select(metadata).from(reports).where(and(eq(reports.id, id), eq(reports.organizationId, organizationId))).limit(1);
+  return row;
+}
+
+export async function reportFile(db: Database, id: string) {
+  const [row] = await db.orm
+    .select({ organizationId: reports.organizationId, format: reports.format, status: reports.status, content: reports.content, contentType: reports.contentType, fileName: reports.fileName, size: reports.size, sha256: reports.sha256, expiresAt: reports.expiresAt })
+    .from(reports)
+    .where(eq(reports.id, id))
+    .limit(1);
+  return row;
+}
+
+export interface HistoryFilter {
+  organizationId: string;
+  requestedBy?: string;
+  type?: (typeof reports.$inferSelect)["type"];
+  status?: (typeof reports.$inferSelect)["status"];
+  limit: number;
+  /** Keyset position: (createdAt, id) of the last row of the previous page. */
+  after?: { createdAt: Date; id: string };
+}
+
+/** Newest first, in pages that never overlap or skip (keyset on created_at, id). */
+export async function reportHistory(db: Database, filter: HistoryFilter) {
+  return db.orm
+    .select(metadata)
+    .from(reports)
+    .where(
+      and(
+        eq(reports.organizationId, filter.organizationId),
+        filter.requestedBy ? eq(reports.requestedBy, filter.requestedBy) : undefined,
+        filter.type ? eq(reports.type, filter.type) : undefined,
+        filter.status ? eq(reports.status, filter.status) : undefined,
+        filter.after ? or(lt(reports.createdAt, filter.after.createdAt), and(eq(reports.createdAt, filter.after.createdAt), lt(reports.id, filter.after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(reports.createdAt), desc(reports.id))
+    .limit(filter.limit);
+}
+
+/** Marks a report rendering unless it is already ready (a redelivered render step does nothing). */
+export async function claimReport(db: Database, id: string) {
+  const [row] = await db.orm
+    .update(reports)
+    .set({ status: "rendering" })
+    .where(and(eq(reports.id, id), sql`${reports.status} in ('queued', 'rendering', 'failed')`))
+    .returning({ id: reports.id, organizationId: reports.organizationId, requestedBy: reports.requestedBy, type: reports.type, format: reports.format, scopeType: reports.scopeType, scopeId: reports.scopeId, timeRange: reports.timeRange });
+  return row;
+}
+
+export async function storeReportFile(db: Database, id: string, file: { content: Uint8Array; contentType: string; fileName: string; sha256: string; expiresAt: Date }): Promise<void> {
+  await db.orm
+    .update(reports)
+    .set({ ...file, size: file.content.length, status: "ready", error: null, readyAt: sql`now()` })
+    .where(and(eq(reports.id, id), sql`${reports.status} <> 'ready'`));
+}
+
+export async function failReport(db: Database, id: string, error: string): Promise<void> {
+  await db.orm.update(reports).set({ status: "failed", error }).where(and(eq(reports.id, id), sql`${reports.status} <> 'ready'`));
+}

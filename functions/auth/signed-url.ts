@@ -1,0 +1,52 @@
+import type { Env } from "../env";
+
+/** The most a download URL may live, whatever it says. */
+export const MAX_URL_LIFETIME_SECONDS = 24 * 3600;
+
+export interface SignedFile {
+  reportId: string;
+  organizationId: string;
+  format: string;
+}
+
+const encoder = new TextEncoder();
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const fromBase64url = (text: string) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+
+export const filePath = (reportId: string) => `/api/v1/reports/${reportId}/file`;
+
+/**
+ * What a signature covers: every part of the request that must not change, one per line, so no
+ * two different requests can share a canonical string.
+ */
+const canonical = (file: SignedFile, expires: number, kid: string) =>
+  ["GET", filePath(file.reportId), file.reportId, file.organizationId, file.format, String(expires), kid].join("\n");
+
+const hmacKey = (secret: string, usage: "sign" | "verify") =>
+  crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+
+/** A download URL path with its query: `/api/v1/reports/<id>/file?exp=…&kid=…&sig=…`, valid `ttlSeconds`. */
+export async function signFileUrl(env: Env, file: SignedFile, now: Date): Promise<{ path: string; expiresAt: Date }> {
+  const { kid, secret } = env.REPORT_URL_KEYS[0]!;
+  const expires = Math.floor(now.getTime() / 1000) + Math.min(env.REPORT_URL_TTL_SECONDS, MAX_URL_LIFETIME_SECONDS);
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), encoder.encode(canonical(file, expires, kid))));
+  return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${base64url(signature)}`, expiresAt: new Date(expires * 1000) };
+}
+
+/**
+ * Checks a download URL's signature (constant time, by WebCrypto's verify) and its expiry, which
+ * must be in the future and no further than the cap. False for anything else.
+ */
+export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: number; kid: string; sig: string }, now: Date): Promise<boolean> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (query.exp <= nowSeconds || query.exp > nowSeconds + MAX_URL_LIFETIME_SECONDS) return false;
+  const key = env.REPORT_URL_KEYS.find((candidate) => candidate.kid === query.kid);
+  if (!key) return false;
+  let signature: Uint8Array;
+  try {
+    signature = fromBase64url(query.sig);
+  } catch {
+    return false;
+  }
+  return crypto.subtle.verify("HMAC", await hmacKey(key.secret, "verify"), signature, encoder.encode(canonical(file, query.exp, query.kid)));
+}

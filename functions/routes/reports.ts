@@ -1,0 +1,141 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { findReport, reportFile, reportHistory } from "../../db/queries/reports";
+import { qstashPublisher } from "../../jobs/publisher";
+import type { AppEnv } from "../app-env";
+import { signFileUrl, verifyFileUrl } from "../auth/signed-url";
+import { ProblemError } from "../errors/problem";
+import { requireRole } from "../middleware/require-role";
+import { idParam, noQuery } from "../schemas/common";
+import { problemResponses } from "../schemas/problem";
+import { downloadSchema, fileQuery, generateBody, historyQuery, historySchema, queuedReportSchema, reportSchema } from "../schemas/reports";
+import { canSeeReport, reportView, requestReport } from "../services/reports";
+
+const tags = ["Reports"];
+const security = [{ bearerAuth: [] }];
+const notFound = () => new ProblemError(404, "not-found", "No report with this id.");
+const badUrl = () => new ProblemError(403, "forbidden", "The download URL is invalid or has expired.");
+
+const generateRoute = createRoute({
+  method: "post",
+  path: "/api/v1/reports/generate",
+  tags,
+  security,
+  summary: "Queue a report (an identical request while one is pending returns that one)",
+  middleware: [requireRole()] as const,
+  request: { query: noQuery, body: { required: true, content: { "application/json": { schema: generateBody } } } },
+  responses: { 202: { description: "Queued", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+});
+
+const statusRoute = createRoute({
+  method: "get",
+  path: "/api/v1/reports/{id}/status",
+  tags,
+  security,
+  summary: "A report's status: queued, rendering, ready (size, checksum, expiry) or failed (reason)",
+  middleware: [requireRole()] as const,
+  request: { params: idParam, query: noQuery },
+  responses: { 200: { description: "The report", content: { "application/json": { schema: reportSchema } } }, ...problemResponses(400, 401, 403, 404, 429) },
+});
+
+const historyRoute = createRoute({
+  method: "get",
+  path: "/api/v1/reports/history",
+  tags,
+  security,
+  summary: "The caller's reports (an admin: the organisation's), newest first, in pages",
+  middleware: [requireRole()] as const,
+  request: { query: historyQuery },
+  responses: { 200: { description: "A page of reports", content: { "application/json": { schema: historySchema } } }, ...problemResponses(400, 401, 403, 429) },
+});
+
+const downloadRoute = createRoute({
+  method: "get",
+  path: "/api/v1/reports/{id}/download",
+  tags,
+  security,
+  summary: "A signed URL for a ready report (valid REPORT_URL_TTL_SECONDS, at most 24 h)",
+  middleware: [requireRole()] as const,
+  request: { params: idParam, query: noQuery },
+  responses: { 200: { description: "Where to fetch the file", content: { "application/json": { schema: downloadSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 429) },
+});
+
+const fileRoute = createRoute({
+  method: "get",
+  path: "/api/v1/reports/{id}/file",
+  tags,
+  summary: "The report file, through a signed URL (no Authorization header)",
+  request: { params: idParam, query: fileQuery },
+  responses: {
+    200: { description: "The file (PDF, CSV or JSON)", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
+    ...problemResponses(400, 403, 404, 429),
+  },
+});
+
+const encodeCursor = (row: { createdAt: string; id: string }) => btoa(`${row.createdAt}|${row.id}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+function decodeCursor(cursor: string) {
+  try {
+    const [createdAt, id] = atob(cursor.replaceAll("-", "+").replaceAll("_", "/")).split("|");
+    const date = new Date(createdAt ?? "");
+    return id && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A filename safe in any Content-Disposition parser: ASCII letters, digits, dot, dash, underscore. */
+const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100);
+
+export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(generateRoute, async (c) => {
+    const queued = await requestReport(c.get("clients"), c.env, qstashPublisher(c.env), c.get("caller")!, c.req.valid("json"));
+    c.header("Location", `/api/v1/reports/${queued.reportId}/status`);
+    return c.json({ ...queued, status: "queued" as const }, 202);
+  });
+
+  app.openapi(historyRoute, async (c) => {
+    const { type, status, limit, cursor } = c.req.valid("query");
+    const caller = c.get("caller")!;
+    const rows = await reportHistory(c.get("clients").db, {
+      organizationId: caller.organizationId,
+      requestedBy: caller.role === "org_admin" ? undefined : caller.userId,
+      type,
+      status,
+      limit: limit + 1,
+      after: cursor ? decodeCursor(cursor) : undefined,
+    });
+    const items = rows.slice(0, limit).map(reportView);
+    return c.json({ items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!) : null }, 200);
+  });
+
+  app.openapi(statusRoute, async (c) => {
+    const caller = c.get("caller")!;
+    const report = await findReport(c.get("clients").db, c.req.valid("param").id, caller.organizationId);
+    if (!report || !canSeeReport(caller, report)) throw notFound();
+    return c.json(reportView(report), 200);
+  });
+
+  app.openapi(downloadRoute, async (c) => {
+    const caller = c.get("caller")!;
+    const report = await findReport(c.get("clients").db, c.req.valid("param").id, caller.organizationId);
+    if (!report || !canSeeReport(caller, report)) throw notFound();
+    if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
+    const { path, expiresAt } = await signFileUrl(c.env, { reportId: report.id, organizationId: report.organizationId, format: report.format }, new Date());
+    return c.json({ url: `${new URL(c.req.url).origin}${path}`, expiresAt: expiresAt.toISOString() }, 200);
+  });
+
+  app.openapi(fileRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const file = await reportFile(c.get("clients").db, id);
+    // Every failure looks the same: a tampered id, signature, expiry or key id, or no such report.
+    if (!file || !(await verifyFileUrl(c.env, { reportId: id, organizationId: file.organizationId, format: file.format }, c.req.valid("query"), new Date()))) throw badUrl();
+    if (file.status !== "ready" || !file.content) throw notFound();
+    const name = safeFileName(file.fileName ?? `report.${file.format}`);
+    return c.body(new Uint8Array(file.content), 200, {
+      "Content-Type": file.contentType ?? "application/octet-stream",
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Content-Length": String(file.content.length),
+      ETag: `"${file.sha256}"`,
+      "Cache-Control": "private, max-age=300",
+    }) as never;
+  });
+}
