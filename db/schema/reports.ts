@@ -3,9 +3,10 @@ import { bytea } from "./bytea";
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { users } from "./users";
+import { REPORT_FORMATS, REPORT_TYPES } from "../../jobs/reports/render/model";
 
-export const reportType = pgEnum("report_type", ["learner-progress", "course-performance", "organization-summary", "at-risk"]);
-export const reportFormat = pgEnum("report_format", ["pdf", "csv", "json"]);
+export const reportType = pgEnum("report_type", REPORT_TYPES);
+export const reportFormat = pgEnum("report_format", REPORT_FORMATS);
 export const reportStatus = pgEnum("report_status", ["queued", "rendering", "ready", "failed"]);
 
 /** A generated report and, once ready, its file (kept until `expiresAt`, then removed by the clean-up). */

@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { TIME_RANGES } from "../../jobs/analytics/time-range";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { booleanFlag } from "./common";
 
-export const TIME_RANGES = ["7d", "30d", "90d", "1y"] as const;
-export type TimeRange = (typeof TIME_RANGES)[number];
 
 const commonQuery = {
   timeRange: z.enum(TIME_RANGES).default("30d"),

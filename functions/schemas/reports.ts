@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { TIME_RANGES } from "./analytics";
+import { TIME_RANGES } from "../../jobs/analytics/time-range";
+import { REPORT_FORMATS, REPORT_TYPES } from "../../jobs/reports/render/model";
 
-export const REPORT_TYPES = ["learner-progress", "course-performance", "organization-summary", "at-risk"] as const;
-export const REPORT_FORMATS = ["pdf", "csv", "json"] as const;
 export const REPORT_STATUSES = ["queued", "rendering", "ready", "failed"] as const;
 
 export const generateBody = z

@@ -1,8 +1,8 @@
 import type { z } from "@hono/zod-openapi";
-import { scoreDistribution } from "../../jobs/analytics";
+import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/analytics";
 import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import { SERVICES } from "../../jobs/collect/contracts";
-import type { learnerAnalyticsSchema, organizationAnalyticsSchema, TimeRange, trainerAnalyticsSchema } from "../schemas/analytics";
+import type { learnerAnalyticsSchema, organizationAnalyticsSchema, trainerAnalyticsSchema } from "../schemas/analytics";
 
 export type LearnerAnalyticsBody = z.infer<typeof learnerAnalyticsSchema>;
 export type TrainerAnalyticsBody = z.infer<typeof trainerAnalyticsSchema>;
@@ -11,7 +11,6 @@ type Sources = LearnerAnalyticsBody["sources"];
 
 /** How many of the stored weekly velocity figures a time range covers (the collected window is 13 weeks). */
 const WEEKS: Record<TimeRange, number> = { "7d": 1, "30d": 4, "90d": 13, "1y": 52 };
-const RANGE_DAYS: Record<TimeRange, number> = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 };
 const WEEK_MS = 7 * 86_400_000;
 /** Trainers see a learner as at risk from this probability on. */
 const AT_RISK_FROM = 0.5;
@@ -29,7 +28,7 @@ export function countSources(metrics: LearnerMetrics[]): Sources {
   ) as Sources;
 }
 
-export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - RANGE_DAYS[timeRange] * 86_400_000);
+export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - TIME_RANGE_DAYS[timeRange] * 86_400_000);
 
 export function pendingLearner(userId: string, timeRange: TimeRange, runId: string): LearnerAnalyticsBody {
   return { subject: { type: "learner", id: userId }, state: "pending", timeRange, computedAt: null, dataAsOf: null, runId, sources: countSources([]), velocity: null, mastery: null, skillGaps: null, engagement: null };

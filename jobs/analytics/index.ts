@@ -13,3 +13,4 @@ export * from "./projection";
 export * from "./skill-gaps";
 export * from "./time";
 export * from "./velocity";
+export * from "./time-range";

@@ -1,7 +1,7 @@
 import { courseTitles, latestAnalyticsOfEnrolled, latestLearnerAnalytics, organizationAggregates, organizationOf } from "../../db/queries/analytics-reads";
 import type { Database } from "../../db/client";
 import { findUserInOrganization } from "../../db/queries/users";
-import { scoreDistribution } from "../analytics";
+import { scoreDistribution, TIME_RANGE_DAYS } from "../analytics";
 import type { LearnerMetrics } from "../analyze/learner-metrics";
 import type { ReportModel } from "./render/model";
 
@@ -13,7 +13,6 @@ export interface ReportRequest {
   timeRange: ReportModel["timeRange"]["label"];
 }
 
-const RANGE_DAYS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
 const pct = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${Math.round(value * 100)} %`);
 const num = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? "–" : value.toFixed(digits));
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
@@ -37,7 +36,7 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
   const base = {
     type: request.type,
     organizationName: organization?.name ?? "Organisation",
-    timeRange: { label: request.timeRange, from: new Date(now.getTime() - RANGE_DAYS[request.timeRange] * 86_400_000).toISOString(), to: now.toISOString() },
+    timeRange: { label: request.timeRange, from: new Date(now.getTime() - TIME_RANGE_DAYS[request.timeRange] * 86_400_000).toISOString(), to: now.toISOString() },
     generatedAt: now.toISOString(),
   };
 

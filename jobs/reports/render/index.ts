@@ -1,6 +1,6 @@
 import { renderCsv } from "./csv";
 import { renderJson } from "./json";
-import type { ReportModel } from "./model";
+import type { ReportFormat, ReportModel } from "./model";
 import { renderPdf } from "./pdf";
 
 export { CSV_BOM, csvField, neutraliseFormula, renderCsv } from "./csv";
@@ -8,8 +8,6 @@ export { renderJson } from "./json";
 export * from "./model";
 export { renderPdf, sanitizeWinAnsi } from "./pdf";
 
-export const REPORT_FORMATS = ["pdf", "csv", "json"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface RenderedReport {
   bytes: Uint8Array;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIME_RANGES } from "../../analytics/time-range";
 
 /**
  * The source-neutral report model: everything a renderer (PDF, CSV, JSON) needs, already computed
@@ -13,13 +14,14 @@ const isoDateTime = () => z.iso.datetime({ offset: true });
 const finite = () => z.number();
 
 export const REPORT_TYPES = ["learner-progress", "course-performance", "organization-summary", "at-risk"] as const;
-export const TIME_RANGE_LABELS = ["7d", "30d", "90d", "1y"] as const;
+export const REPORT_FORMATS = ["pdf", "csv", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const ReportTypeSchema = z.enum(REPORT_TYPES).describe("Kind of report. Renderers treat every type alike (the content is in the other fields); the PDF names it in its subject metadata.");
 
 export const TimeRangeSchema = z
   .object({
-    label: z.enum(TIME_RANGE_LABELS).describe("The range the report was requested for: last 7 days, 30 days, 90 days or 1 year."),
+    label: z.enum(TIME_RANGES).describe("The range the report was requested for: last 7 days, 30 days, 90 days or 1 year."),
     from: isoDateTime().describe("Start of the range (inclusive), ISO 8601 date-time."),
     to: isoDateTime().describe("End of the range, ISO 8601 date-time; not before `from`."),
   })
