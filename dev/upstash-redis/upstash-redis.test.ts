@@ -33,14 +33,10 @@ async function freshWindow(windowMs: number): Promise<void> {
   if (left < 2_000) await sleep(left + 20);
 }
 
-describe.each([
-  { kind: "redis-server", available: hasRedisServer },
-  { kind: "embedded", available: true },
-] as const)("Upstash REST endpoint, $kind backend", ({ kind, available }) => {
-  if (!available) {
-    it.skip("needs redis-server on the PATH", () => {});
-    return;
-  }
+// The redis-server variant runs where the binary is on the PATH (it is on this project's machines).
+const backends = [...(hasRedisServer ? [{ kind: "redis-server" as const }] : []), { kind: "embedded" as const }];
+
+describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
 
   let url = "";
   let close: () => Promise<void> = async () => {};

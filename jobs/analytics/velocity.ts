@@ -22,7 +22,7 @@ export interface Velocity {
  * Learning velocity in the window [from, to): completions are counted in consecutive 7-day buckets
  * starting at `from`, each converted to units per week (a last partial bucket of d days is counted
  * × 7/d). The trend is the weighted least-squares slope of these rates against the bucket
- * midpoints in weeks, each bucket weighted by its length in weeks, so a one-day stub bucket cannot
+ * midpoints in weeks, each bucket weighted by its length in weeks, so a one-day partial bucket cannot
  * swing it.
  */
 export function learningVelocity(input: VelocityInput): Velocity {
