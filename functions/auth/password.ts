@@ -1,3 +1,5 @@
+import { fromBase64, toBase64 } from "../lib/base64";
+
 /**
  * Password hashing with PBKDF2-SHA256 through WebCrypto, which the Workers runtime and Node share.
  * 100 000 iterations is the most the Workers runtime accepts for PBKDF2; the count is stored in
@@ -7,8 +9,6 @@ export const PBKDF2_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const KEY_BITS = 256;
 
-const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);

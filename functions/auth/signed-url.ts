@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { fromBase64url, toBase64url } from "../lib/base64";
 
 /** The most a download URL may live, whatever it says. */
 export const MAX_URL_LIFETIME_SECONDS = 24 * 3600;
@@ -10,8 +11,6 @@ export interface SignedFile {
 }
 
 const encoder = new TextEncoder();
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-const fromBase64url = (text: string) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 
 export const filePath = (reportId: string) => `/api/v1/reports/${reportId}/file`;
 
@@ -30,7 +29,7 @@ export async function signFileUrl(env: Env, file: SignedFile, now: Date): Promis
   const { kid, secret } = env.REPORT_URL_KEYS[0]!;
   const expires = Math.floor(now.getTime() / 1000) + Math.min(env.REPORT_URL_TTL_SECONDS, MAX_URL_LIFETIME_SECONDS);
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), encoder.encode(canonical(file, expires, kid))));
-  return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${base64url(signature)}`, expiresAt: new Date(expires * 1000) };
+  return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${toBase64url(signature)}`, expiresAt: new Date(expires * 1000) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { findReport, reportFile, reportHistory } from "../../db/queries/reports";
 import { qstashPublisher } from "../../jobs/publisher";
 import type { AppEnv } from "../app-env";
+import { decodeCursor, encodeCursor } from "../lib/base64";
 import { signFileUrl, verifyFileUrl } from "../auth/signed-url";
 import { ProblemError } from "../errors/problem";
 import { requireRole } from "../middleware/require-role";
@@ -71,15 +72,12 @@ const fileRoute = createRoute({
   },
 });
 
-const encodeCursor = (row: { createdAt: string; id: string }) => btoa(`${row.createdAt}|${row.id}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-function decodeCursor(cursor: string) {
-  try {
-    const [createdAt, id] = atob(cursor.replaceAll("-", "+").replaceAll("_", "/")).split("|");
-    const date = new Date(createdAt ?? "");
-    return id && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : undefined;
-  } catch {
-    return undefined;
-  }
+/** History pages continue after (createdAt, id) of the last row. */
+const historyCursor = (row: { createdAt: string; id: string }) => encodeCursor(`${row.createdAt}|${row.id}`);
+function historyPosition(cursor: string) {
+  const [createdAt, id] = (decodeCursor(cursor) ?? "").split("|");
+  const date = new Date(createdAt ?? "");
+  return id && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : undefined;
 }
 
 /** A filename safe in any Content-Disposition parser: ASCII letters, digits, dot, dash, underscore. */
@@ -101,10 +99,10 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
       type,
       status,
       limit: limit + 1,
-      after: cursor ? decodeCursor(cursor) : undefined,
+      after: cursor ? historyPosition(cursor) : undefined,
     });
     const items = rows.slice(0, limit).map(reportView);
-    return c.json({ items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!) : null }, 200);
+    return c.json({ items, nextCursor: rows.length > limit ? historyCursor(items.at(-1)!) : null }, 200);
   });
 
   app.openapi(statusRoute, async (c) => {

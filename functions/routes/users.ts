@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { listPeople } from "../../db/queries/directory";
 import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
+import { decodeCursor, encodeCursor } from "../lib/base64";
 import { assertCanAccess } from "../auth/policy";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
@@ -39,14 +40,6 @@ const listUsers = createRoute({
   },
 });
 
-const encodeCursor = (email: string) => btoa(email).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-const decodeCursor = (cursor: string) => {
-  try {
-    return atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-  } catch {
-    return undefined;
-  }
-};
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getUser, async (c) => {

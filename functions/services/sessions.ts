@@ -3,6 +3,7 @@ import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefres
 import { issueAccessToken, unauthorized, type Caller } from "../auth/access-token";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Env } from "../env";
+import { toBase64url } from "../lib/base64";
 import { sha256Hex } from "../lib/digest";
 import { ProblemError } from "../errors/problem";
 import type { Clients } from "./clients";
@@ -16,7 +17,6 @@ export interface TokenPair {
   refreshTokenExpiresIn: number;
 }
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 
 /** The stored form of a refresh token: its SHA-256 (the token has 256 random bits, so no salt is needed). */
 export const hashRefreshToken = (token: string): Promise<string> => sha256Hex(token);
@@ -34,7 +34,7 @@ async function issuePair(
   familyId: string,
   parentId?: string,
 ): Promise<TokenPair> {
-  const refreshToken = `rt_${base64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const refreshToken = `rt_${toBase64url(crypto.getRandomValues(new Uint8Array(32)))}`;
   await insertRefreshToken(db, {
     familyId,
     userId: account.id,

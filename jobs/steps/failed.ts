@@ -1,8 +1,9 @@
 import { endStep, findRun, findStep, finishRun } from "../../db/queries/runs";
+import { fromBase64 } from "../../functions/lib/base64";
 import type { JobContext } from "../context";
 import { failureCallback, runStepMessage } from "../messages";
 
-const decode = (base64: string | undefined) => (base64 ? new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))) : "");
+const decode = (base64: string | undefined) => (base64 ? new TextDecoder().decode(fromBase64(base64)) : "");
 
 /**
  * QStash's failure callback: a step used up its retries. The run is marked failed with the
