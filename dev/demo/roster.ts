@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { uuidFromHex } from "../../functions/lib/digest";
 
 /**
  * The demo organisations, people, courses and enrolments. Everything is derived from fixed names,
@@ -42,9 +43,7 @@ export const DEMO_PASSWORD = "demo-password";
 
 /** A stable UUID (version 8, "custom") for a demo object, from its kind and natural key. */
 export function demoId(kind: string, key: string): string {
-  const hex = createHash("sha256").update(`demo:${kind}:${key}`).digest("hex");
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidFromHex(createHash("sha256").update(`demo:${kind}:${key}`).digest("hex"));
 }
 
 const FIRST_NAMES = ["Ada", "Ben", "Chloé", "Dmitri", "Esi", "Farah", "Gustavo", "Hana", "Ivan", "Jia", "Kwame", "Lena",

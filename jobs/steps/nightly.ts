@@ -1,17 +1,14 @@
 import { asc, eq } from "drizzle-orm";
 import { findRun, finishRun, queueRun, startRun } from "../../db/queries/runs";
 import { organizations, pipelineRuns } from "../../db/schema";
-import { sha256Hex } from "../../functions/lib/digest";
+import { sha256Hex, uuidFromHex } from "../../functions/lib/digest";
 import type { JobContext } from "../context";
 import type { ScheduledMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 
 /** The nightly run of a day has a fixed id, so a redelivered start message finds the same run. */
-async function nightlyRunId(day: string): Promise<string> {
-  const hex = await sha256Hex(`nightly:${day}`);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+const nightlyRunId = async (day: string) => uuidFromHex(await sha256Hex(`nightly:${day}`));
 
 /**
  * Starts the nightly run: one organisation run per organisation (each refits the skill models,
