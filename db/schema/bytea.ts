@@ -1,4 +1,5 @@
 import { customType } from "drizzle-orm/pg-core";
+import { fromHex, toHex } from "../../functions/lib/hex";
 
 /**
  * Binary column. The Neon HTTP driver returns bytea as a Buffer-like byte array in Node and as
@@ -6,10 +7,9 @@ import { customType } from "drizzle-orm/pg-core";
  */
 export const bytea = customType<{ data: Uint8Array; driverData: string | Uint8Array }>({
   dataType: () => "bytea",
-  toDriver: (value) => `\\x${[...value].map((b) => b.toString(16).padStart(2, "0")).join("")}`,
+  toDriver: (value) => `\\x${toHex(value)}`,
   fromDriver: (value) => {
     if (typeof value !== "string") return new Uint8Array(value);
-    const hex = value.startsWith("\\x") ? value.slice(2) : value;
-    return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+    return fromHex(value.startsWith("\\x") ? value.slice(2) : value);
   },
 });

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { fromBase64url, toBase64url } from "../lib/base64";
+import { hmacSign, hmacVerify } from "../lib/hmac";
 
 /** The most a download URL may live, whatever it says. */
 export const MAX_URL_LIFETIME_SECONDS = 24 * 3600;
@@ -10,7 +11,6 @@ export interface SignedFile {
   format: string;
 }
 
-const encoder = new TextEncoder();
 
 export const filePath = (reportId: string) => `/api/v1/reports/${reportId}/file`;
 
@@ -21,19 +21,16 @@ export const filePath = (reportId: string) => `/api/v1/reports/${reportId}/file`
 const canonical = (file: SignedFile, expires: number, kid: string) =>
   ["GET", filePath(file.reportId), file.reportId, file.organizationId, file.format, String(expires), kid].join("\n");
 
-const hmacKey = (secret: string, usage: "sign" | "verify") =>
-  crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
-
 /** A download URL path with its query: `/api/v1/reports/<id>/file?exp=…&kid=…&sig=…`, valid `ttlSeconds`. */
 export async function signFileUrl(env: Env, file: SignedFile, now: Date): Promise<{ path: string; expiresAt: Date }> {
   const { kid, secret } = env.REPORT_URL_KEYS[0]!;
   const expires = Math.floor(now.getTime() / 1000) + Math.min(env.REPORT_URL_TTL_SECONDS, MAX_URL_LIFETIME_SECONDS);
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), encoder.encode(canonical(file, expires, kid))));
+  const signature = await hmacSign(secret, canonical(file, expires, kid));
   return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${toBase64url(signature)}`, expiresAt: new Date(expires * 1000) };
 }
 
 /**
- * Checks a download URL's signature (constant time, by WebCrypto's verify) and its expiry, which
+ * Checks a download URL's signature (in constant time) and its expiry, which
  * must be in the future and no further than the cap. False for anything else.
  */
 export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: number; kid: string; sig: string }, now: Date): Promise<boolean> {
@@ -47,5 +44,5 @@ export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: nu
   } catch {
     return false;
   }
-  return crypto.subtle.verify("HMAC", await hmacKey(key.secret, "verify"), signature, encoder.encode(canonical(file, query.exp, query.kid)));
+  return hmacVerify(key.secret, signature, canonical(file, query.exp, query.kid));
 }
