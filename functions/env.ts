@@ -81,10 +81,21 @@ export const envSchema = z
   RATE_LIMIT_TRAINER: positiveInt(200),
   RATE_LIMIT_ORG_ADMIN: positiveInt(500),
   RATE_LIMIT_ANONYMOUS: positiveInt(50),
+  /** Requests that reach the Worker without CF-Connecting-IP share this strict bucket. */
+  RATE_LIMIT_NO_ADDRESS: positiveInt(10),
   RATE_LIMIT_WINDOW: window.default("15 m"),
-  /** Login attempts per account and per client address in a window (credential stuffing). */
-  LOGIN_RATE_LIMIT_ACCOUNT: positiveInt(10),
+  /** Sign-in attempts per client address in a window (one address spraying many accounts). */
   LOGIN_RATE_LIMIT_ADDRESS: positiveInt(30),
+  /** Failed sign-ins per (account, address): guessing from one place stops here, the owner elsewhere is unaffected. */
+  LOGIN_FAILURE_LIMIT_PAIR: positiveInt(5),
+  /** Failed sign-ins per account from all addresses: past this the account is under broad attack and refuses everyone. */
+  LOGIN_FAILURE_LIMIT_ACCOUNT: positiveInt(100),
+  /** Signed webhook deliveries per service in a window. */
+  WEBHOOK_RATE_LIMIT: positiveInt(600),
+  /** Report generation requests per user in a window. */
+  REPORT_RATE_LIMIT: positiveInt(20),
+  /** Analytics refresh requests (runs queued on demand) per user in a window. */
+  REFRESH_RATE_LIMIT: positiveInt(20),
   /** Past this the limiter lets the request through rather than slow the API down. */
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
 

@@ -9,7 +9,7 @@ import { readJson, startWorker, type RunningWorker } from "../worker";
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_RATE_LIMIT_ADDRESS: "1000", LOGIN_RATE_LIMIT_ACCOUNT: "1000" });
+  api = await startTestApi({ LOGIN_RATE_LIMIT_ADDRESS: "1000", LOGIN_FAILURE_LIMIT_PAIR: "1000" });
 });
 
 afterAll(async () => {

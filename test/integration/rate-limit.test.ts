@@ -7,7 +7,7 @@ let api: TestApi;
 
 // Role limits stay at their defaults (learner 100 per 15 min); login limits are lowered to keep the test short.
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_RATE_LIMIT_ACCOUNT: "3", LOGIN_RATE_LIMIT_ADDRESS: "6" });
+  api = await startTestApi({ LOGIN_FAILURE_LIMIT_PAIR: "3", LOGIN_RATE_LIMIT_ADDRESS: "6" });
 });
 
 afterAll(async () => {
