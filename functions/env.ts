@@ -114,8 +114,13 @@ export const envSchema = z
   PIPELINE_BATCH_SIZE: positiveInt(10, 100),
   /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
   REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
-  /** Per-service webhook secrets, JSON `{ "assessment": "…", … }`. */
-  WEBHOOK_SECRETS: jsonRecord(z.string().min(16)).default({}),
+  /**
+   * Per-service webhook secrets, JSON `{ "assessment": "…", … }`, read into a Map: a service name
+   * from a request must find only a configured secret, never an inherited `Object.prototype` member.
+   */
+  WEBHOOK_SECRETS: jsonRecord(z.string().min(16))
+    .default({})
+    .transform((secrets) => new Map(Object.entries(secrets))),
 
   /** Keys for report download URLs, JSON `[{ "kid": "…", "secret": "…" }]`: the first signs, all verify. */
   REPORT_URL_KEYS: jsonText("must be a JSON array of { kid, secret }").pipe(

@@ -17,10 +17,14 @@ export interface WebhookHeaders {
  * Checks `X-Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>` with the
  * sending service's own secret (compared in constant time), and the timestamp against the clock
  * (±5 min). Returns the authenticated service.
+ *
+ * `secrets` is a Map so that only configured services have a secret: on a plain object a service
+ * named `constructor` or `toString` would find an inherited function whose (public) source text
+ * would then serve as its key.
  */
-export async function verifyWebhookSignature(secrets: Record<string, string>, headers: WebhookHeaders, rawBody: string, now: Date): Promise<string> {
+export async function verifyWebhookSignature(secrets: ReadonlyMap<string, string>, headers: WebhookHeaders, rawBody: string, now: Date): Promise<string> {
   const { service, timestamp, signature } = headers;
-  const secret = service ? secrets[service] : undefined;
+  const secret = service ? secrets.get(service) : undefined;
   if (!service || !secret) throw refuse("Unknown or unconfigured X-Webhook-Service.");
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) throw refuse("X-Webhook-Timestamp must be Unix seconds.");
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) throw refuse("The delivery's timestamp is outside the accepted window.");

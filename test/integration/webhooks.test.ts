@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signWebhook } from "../../functions/auth/webhook-signature";
+import { startTestApi, type TestApi } from "../harness";
+import { database, finishedRun } from "../pipeline";
+import { claimsFor, demoUser, signWithWorkerKey } from "../tokens";
+import { readJson, startWorker, type RunningWorker } from "../worker";
+
+let api: TestApi;
+let db: Awaited<ReturnType<typeof database>>;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  api = await startTestApi({ REFRESH_DEBOUNCE_SECONDS: "0", PIPELINE_BATCH_SIZE: "25", UPSTREAM_TIMEOUT_MS: "1500" });
+  db = await database(api);
+  for (const email of ["learner@acme.test", "trainer@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
+});
+
+afterAll(async () => {
+  await db?.client.end();
+  await api?.stop();
+});
+
+const secrets = () => JSON.parse(api.stack.vars.WEBHOOK_SECRETS) as Record<string, string>;
+
+interface Delivery {
+  service?: string;
+  delivery?: string;
+  timestamp?: number;
+  secret?: string;
+  via?: RunningWorker;
+}
+
+/** Posts a delivery signed as `options` say (by default: by `assessment`, now, with its own secret). */
+const ping = async (body: unknown, options: Delivery = {}) => {
+  const service = options.service ?? "assessment";
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const raw = JSON.stringify(body);
+  return (options.via ?? api.worker).fetch("/api/v1/webhooks/refresh", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Webhook-Service": service,
+      "X-Webhook-Delivery": options.delivery ?? crypto.randomUUID(),
+      "X-Webhook-Timestamp": String(timestamp),
+      "X-Webhook-Signature": await signWebhook(options.secret ?? secrets()[service]!, timestamp, raw),
+    },
+    body: raw,
+  });
+};
+const runCount = () => db.count("pipeline_runs");
+
+describe("webhooks", () => {
+  it("queues a run for a signed ping, and a ping for the same scope joins it", async () => {
+    const courseId = (await db.client.query("select id from courses where code = 'TS-101'")).rows[0].id;
+    const debouncing = await startWorker({ ...api.stack.vars, ENVIRONMENT: "test", REFRESH_DEBOUNCE_SECONDS: "3" });
+    try {
+      const sign = (body: unknown) => ping(body, { service: "courseBuilder", via: debouncing });
+      const first = await sign({ courseIds: [courseId], userIds: ["00000000-0000-4000-8000-000000000000"] });
+      expect(first.status).toBe(202);
+      const accepted = await readJson(first);
+      expect(accepted.unknown).toEqual(["00000000-0000-4000-8000-000000000000"]);
+      expect(accepted.runs).toEqual([expect.objectContaining({ scope: "course", scopeId: courseId, joined: false })]);
+      const second = await readJson(await sign({ courseIds: [courseId] }));
+      expect(second.runs[0]).toMatchObject({ runId: accepted.runs[0].runId, joined: true });
+      expect((await finishedRun(api, tokens["trainer@acme.test"]!, accepted.runs[0].runId)).status).toBe("completed");
+    } finally {
+      await debouncing.stop();
+    }
+  });
+
+  it("refuses a bad signature, another service's secret, an old timestamp and a replayed delivery, queuing nothing", async () => {
+    const body = { userIds: [demoUser("learner@acme.test").id] };
+    const before = await runCount();
+    expect((await ping(body, { secret: "whsec_wrong-secret-of-enough-length" })).status).toBe(401);
+    expect((await ping(body, { service: "devLab", secret: secrets().assessment })).status).toBe(401);
+    expect((await ping(body, { service: "billing", secret: secrets().assessment })).status).toBe(401);
+    expect((await ping(body, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
+    expect(await runCount()).toBe(before);
+
+    const delivery = crypto.randomUUID();
+    const accepted = await ping(body, { delivery });
+    expect(accepted.status).toBe(202);
+    await finishedRun(api, tokens["learner@acme.test"]!, (await readJson(accepted)).runs[0].runId);
+    const afterFirst = await runCount();
+    const replay = await ping(body, { delivery });
+    expect(replay.status).toBe(401);
+    expect((await readJson(replay)).detail).toMatch(/replay/);
+    expect(await runCount()).toBe(afterFirst);
+  });
+
+  it("validates the payload after the signature", async () => {
+    const response = await ping({ userIds: ["not-a-uuid"], extra: 1 });
+    expect(response.status).toBe(400);
+    expect((await readJson(response)).errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["json", "json.userIds.0"]);
+  });
+
+  it("knows no service named after an Object.prototype member: a delivery signed with its public string form is refused, queuing nothing", async () => {
+    const body = { userIds: [demoUser("learner@acme.test").id] };
+    const [runs, deliveries] = [await runCount(), await db.count("webhook_deliveries")];
+    for (const service of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
+      const inherited = String((Object.prototype as unknown as Record<string, unknown>)[service]);
+      const response = await ping(body, { service, secret: inherited });
+      expect(response.status, service).toBe(401);
+      expect((await readJson(response)).detail).toMatch(/Unknown or unconfigured X-Webhook-Service/);
+    }
+    expect(await runCount()).toBe(runs);
+    expect(await db.count("webhook_deliveries")).toBe(deliveries);
+  });
+});
