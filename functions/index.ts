@@ -1,7 +1,7 @@
 import { createApp, createMisconfiguredApp } from "./app";
 import { loadEnv } from "./env";
 import { describeError, log } from "./logger";
-import { cronJobs } from "../jobs/schedule";
+import { cronJob } from "../jobs/schedule";
 
 const app = createApp();
 const misconfigured = new WeakMap<object, ReturnType<typeof createMisconfiguredApp>>();
@@ -25,7 +25,7 @@ export default {
       log("error", "cron skipped: invalid configuration", { cron: controller.cron, problems: loaded.problems });
       return;
     }
-    const job = cronJobs[controller.cron];
+    const job = cronJob(controller.cron);
     if (!job) {
       log("error", "no job is registered for this cron trigger", { cron: controller.cron });
       return;

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { AppEnv } from "../functions/app-env";
 import { ProblemError } from "../functions/errors/problem";
 import { fieldErrors } from "../functions/errors/validation";
+import { ownEntry } from "../functions/lib/own";
 import type { JobContext } from "./context";
 import { reportMessage, runStepMessage, scheduledMessage, type JobStep } from "./messages";
 import { qstashPublisher } from "./publisher";
@@ -54,7 +55,7 @@ export function jobRoutes(): Hono<AppEnv & { Variables: SignedBody }> {
   });
 
   jobs.post("/:step", async (c) => {
-    const handler = STEPS[c.req.param("step") as JobStep];
+    const handler = ownEntry(STEPS, c.req.param("step"));
     if (!handler) throw new ProblemError(404, "not-found", `No job step ${c.req.param("step")}.`);
     const message = handler.schema.safeParse(parseBody(c.get("signedBody")));
     if (!message.success) throw new ProblemError(400, "validation", "The job message is invalid.", { errors: fieldErrors("body", message.error) });

@@ -1,4 +1,5 @@
 import type { Env } from "../functions/env";
+import { ownEntry } from "../functions/lib/own";
 import { dedupId, qstashPublisher } from "./publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
@@ -17,3 +18,6 @@ export const cronJobs: Record<string, CronJob> = {
       { deduplicationId: dedupId("nightly", scheduledTime.toISOString().slice(0, 10)) },
     ),
 };
+
+/** The job registered for a cron expression; only `cronJobs`' own entries (never `constructor` & co.). */
+export const cronJob = (cron: string): CronJob | undefined => ownEntry(cronJobs, cron);

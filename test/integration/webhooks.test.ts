@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhook } from "../../functions/auth/webhook-signature";
 import { startTestApi, type TestApi } from "../harness";
-import { database, finishedRun } from "../pipeline";
+import { database, deliverJob, finishedRun } from "../pipeline";
 import { claimsFor, demoUser, signWithWorkerKey } from "../tokens";
 import { readJson, startWorker, type RunningWorker } from "../worker";
 
@@ -105,5 +105,15 @@ describe("webhooks", () => {
     }
     expect(await runCount()).toBe(runs);
     expect(await db.count("webhook_deliveries")).toBe(deliveries);
+  });
+});
+
+describe("job steps named after Object.prototype members", () => {
+  it("are unknown steps (404), not a crash", async () => {
+    for (const step of ["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"]) {
+      const response = await deliverJob(api, step, { runId: crypto.randomUUID(), batch: 0 });
+      expect(response.status, step).toBe(404);
+      expect(await readJson(response)).toMatchObject({ status: 404, detail: `No job step ${step}.` });
+    }
   });
 });
