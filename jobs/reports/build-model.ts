@@ -17,6 +17,24 @@ const pct = (value: number | null | undefined) => (value === null || value === u
 const num = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? "–" : value.toFixed(digits));
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
+type Charts = ReportModel["charts"];
+
+/**
+ * Only the charts that have something to draw. The model refuses an empty chart (no bins with a
+ * count, no steps, no points, no items), and a scope can lack data for any of them: an
+ * organisation whose groups are all below its minimum size has no stored aggregates, a learner may
+ * have no skill gaps, a course no weekly activity yet.
+ */
+function chartsWithData(charts: Charts): Charts {
+  const hasData: { [K in keyof Charts]-?: (chart: NonNullable<Charts[K]>) => boolean } = {
+    scoreHistogram: (chart) => chart.bins.some((bin) => bin.count > 0),
+    completionFunnel: (chart) => chart.steps.length > 0,
+    engagementTrend: (chart) => chart.points.length > 0,
+    skillGaps: (chart) => chart.items.length > 0,
+  };
+  return Object.fromEntries(Object.entries(charts).filter(([kind, chart]) => chart && hasData[kind as keyof Charts](chart as never))) as Charts;
+}
+
 /** The learners of a course (or of several) with their latest analytics and their entry for that course. */
 async function courseCohort(db: Database, courseIds: string[]) {
   const rows = await latestAnalyticsOfEnrolled(db, courseIds);
@@ -55,11 +73,11 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
         { label: "At-risk probability", value: pct(m?.atRisk.probability) },
       ],
       charts: m
-        ? {
+        ? chartsWithData({
             completionFunnel: { title: "Course progress (units)", steps: m.courses.map((c) => ({ label: c.title ?? c.courseId, value: c.unitsCompleted })) },
             engagementTrend: { title: "Units completed per week", points: m.velocity.weekly.map((value, i) => ({ label: `W${i + 1}`, value })) },
             skillGaps: { title: "Top skill gaps (priority)", items: m.skillGaps.slice(0, 8).map((g) => ({ label: g.name ?? g.skillId, value: g.priority })) },
-          }
+          })
         : {},
       table: {
         title: "Courses",
@@ -105,11 +123,12 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
         { label: "Skills mastered", value: org ? pct(figures(org).mastery) : "–" },
         { label: "At-risk share", value: org ? pct(figures(org).atRiskShare) : "–" },
       ],
-      charts: {
+      // Groups below the organisation's minimum size are never stored: a small organisation may have no rows at all.
+      charts: chartsWithData({
         scoreHistogram: { title: "Average course scores (learners)", bins: histogram },
         completionFunnel: { title: "Completion by course (learners completed)", steps: courses.map((row) => ({ label: titles.get(row.groupKey) ?? row.groupKey, value: Math.round(figures(row).completionRate! * row.groupSize) })) },
         engagementTrend: { title: "Average engagement by day", points: rows.filter((row) => row.level === "organization").map((row) => ({ label: row.periodStart.toISOString().slice(5, 10), value: figures(row).engagement ?? 0 })) },
-      },
+      }),
       table: {
         title: "Departments and courses",
         columns: [
@@ -139,7 +158,7 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
   const scopeLabel = request.scopeType === "course" ? (titles.get(request.scopeId) ?? request.scopeId) : `All courses of ${base.organizationName}`;
   const distribution = scoreDistribution(scores);
   const weeks = Math.max(0, ...cohort.map((row) => row.metrics.velocity.weekly.length));
-  const charts: ReportModel["charts"] = {
+  const charts = chartsWithData({
     scoreHistogram: { title: "Average scores", bins: distribution.histogram },
     completionFunnel: {
       title: "Completion funnel (learners)",
@@ -154,7 +173,7 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
       title: "Units completed per week (mean per learner)",
       points: Array.from({ length: weeks }, (_, i) => ({ label: `W${i + 1}`, value: Math.round((mean(cohort.map((row) => row.metrics.velocity.weekly[i] ?? 0)) ?? 0) * 100) / 100 })),
     },
-  };
+  });
 
   if (request.type === "at-risk") {
     const atRisk = cohort.filter((row) => row.entry.atRisk.probability >= 0.5).sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability);

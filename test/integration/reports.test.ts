@@ -199,3 +199,27 @@ describe("scope and idempotence", () => {
     expect(adminView.items.some((r: { type: string }) => r.type === "learner-progress")).toBe(true);
   });
 });
+
+describe("an organisation below the minimum group size (Globex)", () => {
+  beforeAll(async () => {
+    const run = await readJson(await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(tokens["admin@globex.test"]!) }));
+    expect((await finishedRun(api, tokens["admin@globex.test"]!, run.runId, 120_000)).status).toBe("completed");
+  });
+
+  // Its groups are all below the minimum size, so no aggregates are stored; the charts without data are left out.
+  it.each(["pdf", "csv", "json"] as const)("gets its organisation summary as %s", async (format) => {
+    const report = await readyReport("admin@globex.test", { type: "organization-summary", format, timeRange: "30d" });
+    const file = await fetch((await download("admin@globex.test", report.id)).url);
+    expect(file.status).toBe(200);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (format === "json") {
+      const model = ReportModelSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+      expect(model).toMatchObject({ organizationName: "Globex Academy", charts: {} });
+      expect(model.summary[0]).toEqual({ label: "Learners", value: "suppressed (small group)" });
+    } else if (format === "pdf") {
+      expect((await pdfText(bytes))[0]).toContain("Globex Academy");
+    } else {
+      expect(bytes.length).toBe(report.size);
+    }
+  });
+});
