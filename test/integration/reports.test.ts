@@ -187,6 +187,21 @@ describe("scope and idempotence", () => {
     expect(await db.count("reports", "id = $1", [report.id])).toBe(1);
   });
 
+  it("shows why a report failed without the internal error text", async () => {
+    const admin = demoUser("admin@acme.test");
+    // A time range no request can carry: building the report throws a RangeError ("Invalid time value").
+    const { rows } = await db.client.query(
+      `insert into reports (organization_id, requested_by, type, format, scope_type, scope_id, time_range, request_key, expires_at)
+       values ($1, $2, 'organization-summary', 'json', 'organization', $1, 'forever', 'broken-range', now() + interval '1 day') returning id`,
+      [admin.organizationId, admin.id],
+    );
+    expect((await deliverJob(api, "render", { reportId: rows[0].id })).status).toBe(500);
+    const report = await readJson(await api.worker.fetch(`/api/v1/reports/${rows[0].id}/status`, { headers: bearer(tokens["admin@acme.test"]!) }));
+    expect(report.status).toBe("failed");
+    expect(report.error).toMatch(/^The report could not be built: an internal error occurred\. Try again later, or quote reference [\w-]+ if it keeps failing\.$/);
+    expect(report.error).not.toMatch(/Invalid time value|RangeError/);
+  });
+
   it("pages the history newest first, filtered by type", async () => {
     const first = await readJson(await api.worker.fetch("/api/v1/reports/history?limit=2&type=learner-progress", { headers: bearer(tokens["learner@acme.test"]!) }));
     expect(first.items).toHaveLength(2);
