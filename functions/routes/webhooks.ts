@@ -29,7 +29,12 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
     const headers = c.req.valid("header");
     const service = await verifyWebhookSignature(
       c.env.WEBHOOK_SECRETS,
-      { service: headers["x-webhook-service"], timestamp: headers["x-webhook-timestamp"], signature: headers["x-webhook-signature"] },
+      {
+        service: headers["x-webhook-service"],
+        delivery: headers["x-webhook-delivery"],
+        timestamp: headers["x-webhook-timestamp"],
+        signature: headers["x-webhook-signature"],
+      },
       raw,
       new Date(),
     );

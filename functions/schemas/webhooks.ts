@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { DELIVERY_ID } from "../auth/webhook-signature";
 
 export const webhookBody = z
   .object({
@@ -11,9 +12,14 @@ export const webhookBody = z
 
 export const webhookHeaders = z.object({
   "x-webhook-service": z.string().openapi({ description: "The sending service, e.g. assessment" }),
-  "x-webhook-delivery": z.string().min(1).max(200).regex(/^[\w.:-]+$/).openapi({ description: "Unique per delivery; a repeat is refused" }),
+  "x-webhook-delivery": z
+    .string()
+    .regex(DELIVERY_ID)
+    .openapi({ description: "Unique per delivery (1–200 of A-Z a-z 0-9 _ . : -), covered by the signature; a repeat is refused" }),
   "x-webhook-timestamp": z.string().openapi({ description: "Unix seconds when the delivery was signed (±5 min)" }),
-  "x-webhook-signature": z.string().openapi({ description: "v1=<hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>" }),
+  "x-webhook-signature": z
+    .string()
+    .openapi({ description: "v2=<hex HMAC-SHA256(secret, `${timestamp}\n${deliveryId}\n${rawBody}`)>: timestamp, delivery id and raw body joined by newlines" }),
 });
 
 export const webhookAcceptedSchema = z

@@ -30,23 +30,24 @@ interface Delivery {
   via?: RunningWorker;
 }
 
-/** Posts a delivery signed as `options` say (by default: by `assessment`, now, with its own secret). */
-const ping = async (body: unknown, options: Delivery = {}) => {
+/** A delivery signed as `options` say (by default: by `assessment`, now, with its own secret, under a fresh id). */
+const signed = async (body: unknown, options: Delivery = {}) => {
   const service = options.service ?? "assessment";
+  const delivery = options.delivery ?? crypto.randomUUID();
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const raw = JSON.stringify(body);
-  return (options.via ?? api.worker).fetch("/api/v1/webhooks/refresh", {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Webhook-Service": service,
-      "X-Webhook-Delivery": options.delivery ?? crypto.randomUUID(),
-      "X-Webhook-Timestamp": String(timestamp),
-      "X-Webhook-Signature": await signWebhook(options.secret ?? secrets()[service]!, timestamp, raw),
-    },
-    body: raw,
-  });
+  const headers = {
+    "Content-Type": "application/json",
+    "X-Webhook-Service": service,
+    "X-Webhook-Delivery": delivery,
+    "X-Webhook-Timestamp": String(timestamp),
+    "X-Webhook-Signature": await signWebhook(options.secret ?? secrets()[service]!, timestamp, delivery, raw),
+  };
+  return { headers, raw };
 };
+const send = (request: { headers: Record<string, string>; raw: string }, via: RunningWorker = api.worker) =>
+  via.fetch("/api/v1/webhooks/refresh", { method: "POST", headers: request.headers, body: request.raw });
+const ping = async (body: unknown, options: Delivery = {}) => send(await signed(body, options), options.via);
 const runCount = () => db.count("pipeline_runs");
 
 describe("webhooks", () => {
@@ -68,7 +69,7 @@ describe("webhooks", () => {
     }
   });
 
-  it("refuses a bad signature, another service's secret, an old timestamp and a replayed delivery, queuing nothing", async () => {
+  it("refuses a bad signature, another service's secret and an old timestamp, queuing nothing", async () => {
     const body = { userIds: [demoUser("learner@acme.test").id] };
     const before = await runCount();
     expect((await ping(body, { secret: "whsec_wrong-secret-of-enough-length" })).status).toBe(401);
@@ -76,16 +77,22 @@ describe("webhooks", () => {
     expect((await ping(body, { service: "billing", secret: secrets().assessment })).status).toBe(401);
     expect((await ping(body, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
     expect(await runCount()).toBe(before);
+  });
 
-    const delivery = crypto.randomUUID();
-    const accepted = await ping(body, { delivery });
+  it("refuses a captured delivery re-sent under a new delivery id (the signature covers it), and under its own id (a replay)", async () => {
+    const captured = await signed({ userIds: [demoUser("learner@acme.test").id] });
+    const accepted = await send(captured);
     expect(accepted.status).toBe(202);
     await finishedRun(api, tokens["learner@acme.test"]!, (await readJson(accepted)).runs[0].runId);
-    const afterFirst = await runCount();
-    const replay = await ping(body, { delivery });
-    expect(replay.status).toBe(401);
-    expect((await readJson(replay)).detail).toMatch(/replay/);
-    expect(await runCount()).toBe(afterFirst);
+    const [runs, deliveries] = [await runCount(), await db.count("webhook_deliveries")];
+
+    const renamed = await send({ ...captured, headers: { ...captured.headers, "X-Webhook-Delivery": crypto.randomUUID() } });
+    expect(renamed.status).toBe(401);
+    expect((await readJson(renamed)).detail).toBe("The delivery's signature is invalid.");
+    const replayed = await send(captured);
+    expect(replayed.status).toBe(401);
+    expect((await readJson(replayed)).detail).toMatch(/replay/);
+    expect([await runCount(), await db.count("webhook_deliveries")]).toEqual([runs, deliveries]);
   });
 
   it("validates the payload after the signature", async () => {
