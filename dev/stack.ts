@@ -8,7 +8,7 @@ import { SERVICES } from "../jobs/collect/contracts";
 import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
 import { silent, type Logger, type StandIn } from "./stand-in";
-import { startUpstashRedis, type RedisBackendKind } from "./upstash-redis/server";
+import { startUpstashRedis, type UpstashRedisStandIn } from "./upstash-redis/server";
 
 export interface StackOptions {
   /** A postgres:// server to use instead of the embedded one. */
@@ -54,7 +54,7 @@ export interface Stack {
   vars: StackVars;
   postgres: PostgresHandle;
   neonHttp: StandIn;
-  redis: StandIn & { backend: RedisBackendKind };
+  redis: UpstashRedisStandIn;
   qstash: StandIn;
   simulator: StandIn;
   /** Stops every part, the last started first. */

@@ -1,5 +1,7 @@
 import type { Env } from "../functions/env";
 import { ownEntry } from "../functions/lib/own";
+import { getClients } from "../functions/services/clients";
+import { mirrorRevocations } from "../functions/services/revocation";
 import { dedupId, qstashPublisher } from "./publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
@@ -17,6 +19,10 @@ export const cronJobs: Record<string, CronJob> = {
       { scheduledTime: scheduledTime.toISOString(), round: 0 },
       { deduplicationId: dedupId("nightly", scheduledTime.toISOString().slice(0, 10)) },
     ),
+  // Every minute: revocations recorded while Redis was unreachable (or lost by it) are copied back.
+  "* * * * *": async (env, scheduledTime) => {
+    await mirrorRevocations(getClients(env), scheduledTime);
+  },
 };
 
 /** The job registered for a cron expression; only `cronJobs`' own entries (never `constructor` & co.). */

@@ -11,6 +11,9 @@ const RULES = {
   // Spent refresh tokens are kept a day after use, so a reuse can still be recognised (and punished) for a while.
   refreshTokens: `delete from refresh_tokens where id in (select id from refresh_tokens
      where expires_at < $1 or revoked_at < $1::timestamptz - interval '1 day' or used_at < $1::timestamptz - interval '1 day' limit $2)`,
+  // A revocation is needed only while a token it blocks could still be presented.
+  accessRevocations: `delete from access_revocations where (kind, subject_id) in (select kind, subject_id from access_revocations
+     where expires_at < $1 order by expires_at limit $2)`,
   // Deliveries outside the ±5 min window are refused by their timestamp anyway.
   webhookDeliveries: `delete from webhook_deliveries where (service, delivery_id) in (select service, delivery_id from webhook_deliveries
      where received_at < $1::timestamptz - interval '1 day' limit $2)`,

@@ -12,3 +12,4 @@ export * from "./pipeline-steps";
 export * from "./skill-models";
 export * from "./webhook-deliveries";
 export * from "./reports";
+export * from "./access-revocations";

@@ -5,6 +5,19 @@ import { ScriptTranslator, type Translation } from "./scripts";
 
 export type { RedisBackendKind };
 
+/**
+ * How the endpoint misbehaves, for tests of degraded modes: `down` resets every connection at
+ * once (as an unreachable host or a crashed proxy does), `frozen` accepts requests and never
+ * answers (as a saturated or partitioned service does), `none` serves normally.
+ */
+export type RedisFault = "none" | "down" | "frozen";
+
+export interface UpstashRedisStandIn extends StandIn {
+  backend: RedisBackendKind;
+  /** Switches the fault mode; requests held while frozen are dropped when it ends. */
+  setFault(fault: RedisFault): void;
+}
+
 export interface UpstashRedisOptions {
   /** The bearer token clients must present. */
   token: string;
@@ -32,11 +45,17 @@ const CONNECTION_STATE = new Set(
  * `@upstash/redis` client (and `@upstash/ratelimit` on top of it) works locally:
  * `POST /` with a JSON command array, `GET|POST /command/arg/...`, `POST /pipeline`, `POST /multi-exec`.
  */
-export async function startUpstashRedis(options: UpstashRedisOptions): Promise<StandIn & { backend: RedisBackendKind }> {
+export async function startUpstashRedis(options: UpstashRedisOptions): Promise<UpstashRedisStandIn> {
   const log = options.log ?? silent;
   const backend = await openBackend({ kind: options.backend ?? "auto", redisUrl: options.redisUrl, log });
   const api = new RestApi(backend, options.token, log);
-  const server = createServer((req, res) => void api.handle(req, res));
+  let fault: RedisFault = "none";
+  const held = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (fault === "down") return void req.socket.destroy();
+    if (fault === "frozen") return void held.add(res);
+    void api.handle(req, res);
+  });
   let url: string;
   try {
     url = await listenOnLoopback(server, options.port);
@@ -48,6 +67,14 @@ export async function startUpstashRedis(options: UpstashRedisOptions): Promise<S
   return {
     url,
     backend: backend.kind,
+    setFault(next) {
+      fault = next;
+      if (next !== "frozen") {
+        for (const res of held) res.socket?.destroy();
+        held.clear();
+      }
+      log({ event: "upstash-redis.fault", fault: next });
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // The client keeps connections alive; without this, close() would wait for them to time out.

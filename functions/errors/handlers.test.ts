@@ -12,6 +12,17 @@ function app() {
   app.get("/boom", () => {
     throw new Error("connection string postgres://admin:hunter2@db/prod refused");
   });
+  app.get("/database-down", () => {
+    // As the Neon driver reports a failed connection (drizzle wraps it in its own error).
+    const driverError = Object.assign(new Error("Error connecting to database: fetch failed"), { name: "NeonDbError", sourceError: new TypeError("fetch failed") });
+    throw new Error("Failed query: select 1", { cause: driverError });
+  });
+  app.get("/sql-error", () => {
+    throw Object.assign(new Error('relation "x" does not exist'), { name: "NeonDbError", code: "42P01" });
+  });
+  app.get("/redis-deadline", () => {
+    throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+  });
   app.get("/teapot", () => {
     throw new ProblemError(409, "conflict", "Already queued.", { runId: "r1" }, { "Retry-After": "3" });
   });
@@ -25,6 +36,20 @@ const logLines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((
 afterEach(() => vi.restoreAllMocks());
 
 describe("onError", () => {
+  it("answers a dependency that is down or past its deadline with 503 and Retry-After, and a SQL error with 500", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const path of ["/database-down", "/redis-deadline"]) {
+      const response = await app().request(path);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      const body = await response.json();
+      expect(body).toMatchObject({ type: "/problems/unavailable", status: 503, retryAfter: 5 });
+      expect(JSON.stringify(body)).not.toMatch(/fetch failed|timeout|select/);
+    }
+    expect((await app().request("/sql-error")).status).toBe(500);
+  });
+
   it("turns an unexpected error into a 500 problem with the request id and no internals", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await app().request("/boom", { headers: { "X-Request-Id": "req-boom-1" } });

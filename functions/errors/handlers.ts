@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { describeError, log } from "../logger";
+import { isOutage, unavailable } from "./outage";
 import { PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from "./problem";
 
 /** Writes a problem as `application/problem+json`, stamped with the request id and path. */
@@ -17,14 +18,20 @@ export const notFound: NotFoundHandler = (c) =>
   problemResponse(c, new ProblemError(404, "not-found", `No route matches ${c.req.method} ${c.req.path}.`).toProblem());
 
 /**
- * The single exit for thrown errors. Known problems keep their status; anything else is a 500
- * whose details stay in the log, tied to the response by the request id.
+ * The single exit for thrown errors. Known problems keep their status; a dependency that is down
+ * or past its deadline is a 503 with Retry-After; anything else is a 500. Details of both stay in
+ * the log, tied to the response by the request id.
  */
 export const onError: ErrorHandler = (error, c) => {
   if (error instanceof ProblemError) return problemResponse(c, error.toProblem(), error.headers);
   if (error instanceof HTTPException && error.status < 500) {
     const status = error.status as ContentfulStatusCode;
     return problemResponse(c, new ProblemError(status, "http-error", error.message || undefined).toProblem());
+  }
+  if (isOutage(error)) {
+    log("warn", "dependency unavailable", { requestId: c.get("requestId"), path: c.req.path, ...describeError(error) });
+    const problem = unavailable("A service this API depends on");
+    return problemResponse(c, problem.toProblem(), problem.headers);
   }
   log("error", "unhandled error", { requestId: c.get("requestId"), path: c.req.path, ...describeError(error) });
   return problemResponse(

@@ -23,7 +23,7 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
   const allowed = allowedRoles(roles);
   return async (c, next) => {
     const caller = admitted(c, allowed);
-    if (await isRevoked(c.get("clients").redis, caller, c.get("requestId"))) throw unauthorized("The access token has been revoked.");
+    if (await isRevoked(c.get("clients"), caller, c.get("requestId"))) throw unauthorized("The access token has been revoked.");
     await next();
   };
 }

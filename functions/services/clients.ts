@@ -19,8 +19,10 @@ export function getClients(env: Env): Clients {
       redis: new Redis({
         url: env.UPSTASH_REDIS_REST_URL,
         token: env.UPSTASH_REDIS_REST_TOKEN,
-        // A request must fail fast when Redis is away; the caller decides how to degrade.
+        // A request must fail fast when Redis is away or frozen: every call has a deadline (the
+        // retry included), and each caller decides how to degrade (README: failure policy).
         retry: { retries: 1, backoff: () => 50 },
+        signal: () => AbortSignal.timeout(env.REDIS_TIMEOUT_MS),
       }),
     };
     perIsolate.set(env, clients);

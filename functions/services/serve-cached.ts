@@ -5,7 +5,7 @@ import { unauthorized } from "../auth/access-token";
 import { sha256Hex } from "../lib/digest";
 import { readCache, writeCache, type CachedAnswer } from "./analytics-cache";
 import type { CacheSubject } from "./cache-versions";
-import { revocationKeys } from "./revocation";
+import { revocationKeys, revokedInPostgres } from "./revocation";
 
 export interface Built {
   body: unknown;
@@ -24,14 +24,18 @@ function respond(c: Context<AppEnv>, answer: CachedAnswer, cache: "HIT" | "MISS"
  * Answers an analytics request from the cache when it can, else from Postgres (`build`), writing
  * the fresh answer back in the background. The cache read also checks the caller's revocation,
  * so a cached answer costs one Redis round trip besides the rate limiter's. Without Redis the
- * answer comes from Postgres (X-Cache: BYPASS); `refresh` bypasses and rewrites the entry.
+ * answer, and the revocation check, come from Postgres (X-Cache: BYPASS); `refresh` bypasses
+ * and rewrites the entry.
  */
 export async function serveCached(c: Context<AppEnv>, subject: CacheSubject, variant: string, refresh: boolean, build: () => Promise<Built>): Promise<Response> {
-  const { redis } = c.get("clients");
+  const clients = c.get("clients");
+  const caller = c.get("caller")!;
   startTime(c, "cache");
-  const read = await readCache(redis, subject, variant, revocationKeys(c.get("caller")!), c.get("requestId"));
+  const read = await readCache(clients.redis, subject, variant, revocationKeys(caller), c.get("requestId"));
   endTime(c, "cache");
-  if (read?.revoked) throw unauthorized("The access token has been revoked.");
+  // Without Redis the revocation check did not happen: the record in Postgres answers it.
+  const revoked = read ? read.revoked : await revokedInPostgres(clients, caller);
+  if (revoked) throw unauthorized("The access token has been revoked.");
   if (read?.entry && !refresh) return respond(c, read.entry, "HIT");
 
   startTime(c, "db");
@@ -39,6 +43,6 @@ export async function serveCached(c: Context<AppEnv>, subject: CacheSubject, var
   endTime(c, "db");
   const text = JSON.stringify(body);
   const answer = { etag: `"${(await sha256Hex(text)).slice(0, 32)}"`, body: text };
-  if (read && cacheable) c.executionCtx.waitUntil(writeCache(redis, read.key, answer));
+  if (read && cacheable) c.executionCtx.waitUntil(writeCache(clients.redis, read.key, answer));
   return respond(c, answer, read && !refresh ? "MISS" : "BYPASS");
 }

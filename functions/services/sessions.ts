@@ -7,7 +7,7 @@ import { toBase64url } from "../lib/base64";
 import { sha256Hex } from "../lib/digest";
 import { ProblemError } from "../errors/problem";
 import type { Clients } from "./clients";
-import { revokeAccessToken, revokeSession } from "./revocation";
+import { revoke, sessionRevocation, tokenRevocation } from "./revocation";
 
 export interface TokenPair {
   accessToken: string;
@@ -61,14 +61,14 @@ export async function login(clients: Clients, env: Env, email: string, password:
  * Rotates a refresh token. A token that was already used is evidence of theft: its whole family
  * (every token from the same login) and the session's access tokens are revoked.
  */
-export async function refresh(clients: Clients, env: Env, refreshToken: string): Promise<TokenPair> {
+export async function refresh(clients: Clients, env: Env, refreshToken: string, requestId: string): Promise<TokenPair> {
   const tokenHash = await hashRefreshToken(refreshToken);
   const spent = await spendRefreshToken(clients.db, tokenHash);
   if (!spent) {
     const known = await findRefreshFamily(clients.db, tokenHash);
     if (known?.usedAt) {
       await revokeRefreshFamily(clients.db, known.familyId);
-      await revokeSession(clients.redis, known.familyId, env.ACCESS_TOKEN_TTL_SECONDS);
+      await revoke(clients, [sessionRevocation(known.familyId, env.ACCESS_TOKEN_TTL_SECONDS, new Date())], requestId);
     }
     throw unauthorized("The refresh token is invalid, expired or already used.");
   }
@@ -77,8 +77,13 @@ export async function refresh(clients: Clients, env: Env, refreshToken: string):
   return issuePair(clients, env, account, spent.familyId, spent.id);
 }
 
-/** Ends the caller's session: its refresh tokens and the presented access token stop working. */
-export async function logout(clients: Clients, caller: Caller): Promise<void> {
+/**
+ * Ends the caller's session: its refresh tokens and every access token issued in it stop working
+ * (not only the one presented). A token of the platform's issuer has no session here: that token
+ * is revoked.
+ */
+export async function logout(clients: Clients, env: Env, caller: Caller, requestId: string): Promise<void> {
   if (caller.sessionId) await revokeRefreshFamily(clients.db, caller.sessionId);
-  await revokeAccessToken(clients.redis, caller);
+  const revocation = caller.sessionId ? sessionRevocation(caller.sessionId, env.ACCESS_TOKEN_TTL_SECONDS, new Date()) : tokenRevocation(caller);
+  await revoke(clients, [revocation], requestId);
 }

@@ -9,7 +9,7 @@ import { readJson, startWorker, type RunningWorker } from "../worker";
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_RATE_LIMIT_ADDRESS: "1000", LOGIN_FAILURE_LIMIT_PAIR: "1000" });
+  api = await startTestApi({ LOGIN_FAILURE_LIMIT_ADDRESS: "1000", LOGIN_FAILURE_LIMIT_PAIR: "1000" });
 });
 
 afterAll(async () => {
@@ -70,6 +70,19 @@ describe("sessions", () => {
     const session = await login(api.worker, "trainer2@acme.test");
     expect((await post("/api/v1/auth/logout", {}, bearer(session.accessToken))).status).toBe(204);
     expect((await post("/api/v1/auth/refresh", { refreshToken: session.refreshToken })).status).toBe(401);
+  });
+
+  it("logout ends every access token of the session, not only the one presented", async () => {
+    const first = await login(api.worker, "learner005@acme.test");
+    const second = await readJson(await post("/api/v1/auth/refresh", { refreshToken: first.refreshToken }));
+    const other = await login(api.worker, "learner005@acme.test");
+    expect((await post("/api/v1/auth/logout", {}, bearer(second.accessToken))).status).toBe(204);
+    const profile = (token: string) => api.worker.fetch("/api/v1/auth/profile", { headers: bearer(token) });
+    expect((await profile(first.accessToken)).status).toBe(401);
+    expect((await profile(second.accessToken)).status).toBe(401);
+    expect((await api.worker.fetch("/api/v1/analytics/learner", { headers: bearer(first.accessToken) })).status).toBe(401);
+    // Another login of the same user is another session, and stays signed in.
+    expect((await profile(other.accessToken)).status).toBe(200);
   });
 
   it("profile describes the caller", async () => {
