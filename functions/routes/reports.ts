@@ -74,10 +74,17 @@ const fileRoute = createRoute({
 
 /** History pages continue after (createdAt, id) of the last row. */
 const historyCursor = (row: { createdAt: string; id: string }) => encodeCursor(`${row.createdAt}|${row.id}`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The position a cursor names; a cursor this API did not make is a 400, never ignored nor sent to the database. */
 function historyPosition(cursor: string) {
-  const [createdAt, id] = (decodeCursor(cursor) ?? "").split("|");
-  const date = new Date(createdAt ?? "");
-  return id && !Number.isNaN(date.getTime()) ? { createdAt: date, id } : undefined;
+  const [createdAt, id, ...rest] = (decodeCursor(cursor) ?? "").split("|");
+  const date = new Date(createdAt || Number.NaN);
+  if (rest.length > 0 || !id || !UUID.test(id) || Number.isNaN(date.getTime())) {
+    throw new ProblemError(400, "validation", "The request has invalid or unknown fields.", {
+      errors: [{ pointer: "query.cursor", detail: "must be a nextCursor from a previous page" }],
+    });
+  }
+  return { createdAt: date, id };
 }
 
 /** A filename safe in any Content-Disposition parser: ASCII letters, digits, dot, dash, underscore. */

@@ -213,6 +213,17 @@ describe("scope and idempotence", () => {
     const adminView = await readJson(await api.worker.fetch("/api/v1/reports/history?limit=100", { headers: bearer(tokens["admin@acme.test"]!) }));
     expect(adminView.items.some((r: { type: string }) => r.type === "learner-progress")).toBe(true);
   });
+
+  it.each([
+    ["garbage", "garbage"],
+    ["an id that is not a UUID", "2026-01-01T00:00:00.000Z|not-a-uuid"],
+    ["a date that is not one", `x|${demoUser("learner@acme.test").id}`],
+    ["extra parts", `2026-01-01T00:00:00.000Z|${demoUser("learner@acme.test").id}|x`],
+  ])("refuses a forged history cursor (%s) with a 400 on query.cursor", async (_, text) => {
+    const response = await api.worker.fetch(`/api/v1/reports/history?cursor=${Buffer.from(text).toString("base64url")}`, { headers: bearer(tokens["learner@acme.test"]!) });
+    expect(response.status).toBe(400);
+    expect((await readJson(response)).errors).toEqual([{ pointer: "query.cursor", detail: "must be a nextCursor from a previous page" }]);
+  });
 });
 
 describe("an organisation below the minimum group size (Globex)", () => {
