@@ -61,6 +61,8 @@ export const envSchema = z
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
   HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(2_000),
+  /** The deadline of every Redis REST call (both attempts): past it the call fails and its caller degrades. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(10_000).default(500),
 
   JWT_SIGNING_KEYS: signingKeys,
   JWT_ISSUER: z.string().min(1).default("learning-analytics-api"),
@@ -84,8 +86,8 @@ export const envSchema = z
   /** Requests that reach the Worker without CF-Connecting-IP share this strict bucket. */
   RATE_LIMIT_NO_ADDRESS: positiveInt(10),
   RATE_LIMIT_WINDOW: window.default("15 m"),
-  /** Sign-in attempts per client address in a window (one address spraying many accounts). */
-  LOGIN_RATE_LIMIT_ADDRESS: positiveInt(30),
+  /** Failed sign-ins per client address in a window (one address spraying many accounts). */
+  LOGIN_FAILURE_LIMIT_ADDRESS: positiveInt(30),
   /** Failed sign-ins per (account, address): guessing from one place stops here, the owner elsewhere is unaffected. */
   LOGIN_FAILURE_LIMIT_PAIR: positiveInt(5),
   /** Failed sign-ins per account from all addresses: past this the account is under broad attack and refuses everyone. */

@@ -3,10 +3,11 @@ import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../app-env";
 import { isRole } from "../auth/roles";
 import { ProblemError } from "../errors/problem";
+import { addressKey } from "../lib/ip";
 import { log } from "../logger";
 import { rateLimiters, type LimitedAudience } from "../services/rate-limiters";
 
-interface Verdict {
+export interface Verdict {
   success: boolean;
   limit: number;
   remaining: number;
@@ -15,15 +16,23 @@ interface Verdict {
 }
 
 /**
- * The client's address as Cloudflare saw it. `CF-Connecting-IP` is set by Cloudflare's edge and
- * cannot be forged through it (unlike X-Forwarded-For); without it all anonymous callers share one bucket.
+ * The key the client's address is counted under, or null when the request carries none.
+ * `CF-Connecting-IP` is set by Cloudflare's edge and cannot be forged through it (unlike
+ * X-Forwarded-For); IPv6 addresses count by their /64 (see `addressKey`).
  */
-export const clientAddress = (c: Context): string => c.req.header("CF-Connecting-IP") ?? "unknown";
+export const clientAddress = (c: Context): string | null => {
+  const header = c.req.header("CF-Connecting-IP");
+  return header === undefined ? null : addressKey(header);
+};
+
+const failedOpen = (c: Context<AppEnv>, audience: LimitedAudience, error: unknown) =>
+  log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
 
 /**
  * Counts one request of `identifier` against the audience's limiter. Resolves with the verdict,
- * or with null when the limiter failed open: Redis unreachable or slower than the timeout. The
- * limiter's analytics and multi-region writes finish in the background (`waitUntil`).
+ * or with null when the limiter could not answer: Redis unreachable or slower than the timeout
+ * (the caller decides whether that fails open or closed). The limiter's background writes finish
+ * through `waitUntil`.
  */
 export async function consume(c: Context<AppEnv>, audience: LimitedAudience, identifier: string, rate = 1): Promise<Verdict | null> {
   const limiter = rateLimiters(c.env, c.get("clients").redis)[audience];
@@ -31,12 +40,23 @@ export async function consume(c: Context<AppEnv>, audience: LimitedAudience, ide
     const result = await limiter.limit(identifier, { rate });
     c.executionCtx.waitUntil(result.pending);
     if (result.reason === "timeout") {
-      log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: "timeout" });
+      failedOpen(c, audience, "timeout");
       return null;
     }
     return result;
   } catch (error) {
-    log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
+    failedOpen(c, audience, error);
+    return null;
+  }
+}
+
+/** The audience's verdict for `identifier` without counting anything; null when Redis cannot answer. */
+export async function peek(c: Context<AppEnv>, audience: LimitedAudience, identifier: string): Promise<Verdict | null> {
+  try {
+    const { remaining, reset, limit } = await rateLimiters(c.env, c.get("clients").redis)[audience].getRemaining(identifier);
+    return { success: remaining > 0, remaining, reset, limit };
+  } catch (error) {
+    log("warn", "rate limiter could not be read", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
     return null;
   }
 }
@@ -51,17 +71,23 @@ export function rejectIfLimited(verdict: Verdict | null, what: string): void {
   }
 }
 
+/** Whose bucket a request counts in: the user's, the address's, or the one shared by requests with no address. */
+export const rateLimitBucket = (caller: { role: string; userId: string } | null, address: string | null): [LimitedAudience, string] => {
+  if (caller && isRole(caller.role)) return [caller.role, `user:${caller.userId}`];
+  return address ? ["anonymous", `address:${address}`] : ["noAddress", "none"];
+};
+
 /**
  * The per-caller limit: by user for a valid token (its role's limit), by client address for
- * everyone else. Every limited response carries RateLimit-Limit/-Remaining/-Reset. Asking to
- * bypass the cache (`refreshCache=true`) costs two requests: it makes the database do the work.
+ * everyone else, and one strict shared bucket for requests that carry no address. Every limited
+ * response carries RateLimit-Limit/-Remaining/-Reset. Asking to bypass the cache
+ * (`refreshCache=true`) costs two requests: it makes the database do the work. Fails open.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const caller = c.get("caller");
-  const audience = caller && isRole(caller.role) ? caller.role : "anonymous";
+  const [audience, identifier] = rateLimitBucket(c.get("caller"), clientAddress(c));
   const rate = c.req.query("refreshCache") === "true" ? 2 : 1;
   startTime(c, "ratelimit");
-  const verdict = await consume(c, audience, caller ? `user:${caller.userId}` : `address:${clientAddress(c)}`, rate);
+  const verdict = await consume(c, audience, identifier, rate);
   endTime(c, "ratelimit");
   if (verdict) {
     c.header("RateLimit-Limit", String(verdict.limit));

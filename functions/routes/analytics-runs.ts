@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess, type Subject } from "../auth/policy";
 import { ProblemError } from "../errors/problem";
+import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
@@ -67,6 +68,8 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(refreshRoute, async (c) => {
     const caller = c.get("caller")!;
     const clients = c.get("clients");
+    // Each run costs nine upstream calls per learner: refreshes have their own, lower limit.
+    rejectIfLimited(await consume(c, "analyticsRefresh", caller.userId), "refresh requests");
     const scope = refreshScope(caller, c.req.valid("json") ?? {});
     if (scope.scope !== "organization") {
       await assertCanAccess(clients.db, caller, scope.scope === "course" ? { kind: "course", id: scope.scopeId } : { kind: "user", id: scope.scopeId });

@@ -3,7 +3,7 @@ import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
 import { keyRing } from "../auth/keys";
 import { ProblemError } from "../errors/problem";
-import { clientAddress, consume, rejectIfLimited } from "../middleware/rate-limit";
+import { checkSignInLimits } from "../middleware/sign-in-limits";
 import { requireRole } from "../middleware/require-role";
 import { jwksSchema, loginBody, profileSchema, refreshBody, tokenPairSchema } from "../schemas/auth";
 import { noQuery } from "../schemas/common";
@@ -20,7 +20,7 @@ const loginRoute = createRoute({
   tags,
   summary: "Sign in with email and password",
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: loginBody } } } },
-  responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429) },
+  responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429, 503) },
 });
 
 const refreshRoute = createRoute({
@@ -37,10 +37,10 @@ const logoutRoute = createRoute({
   path: "/api/v1/auth/logout",
   tags,
   security,
-  summary: "End the session: revoke its refresh tokens and the presented access token",
+  summary: "End the session: revoke its refresh tokens and every access token issued in it",
   middleware: [requireRole()] as const,
   request: { query: noQuery },
-  responses: { 204: { description: "Signed out" }, ...problemResponses(401, 403, 429) },
+  responses: { 204: { description: "Signed out" }, ...problemResponses(401, 403, 429, 503) },
 });
 
 const profileRoute = createRoute({
@@ -51,7 +51,7 @@ const profileRoute = createRoute({
   summary: "The caller",
   middleware: [requireRole()] as const,
   request: { query: noQuery },
-  responses: { 200: { description: "The caller's profile", content: { "application/json": { schema: profileSchema } } }, ...problemResponses(401, 403, 404, 429) },
+  responses: { 200: { description: "The caller's profile", content: { "application/json": { schema: profileSchema } } }, ...problemResponses(401, 403, 404, 429, 503) },
 });
 
 const jwksRoute = createRoute({
@@ -66,21 +66,23 @@ const jwksRoute = createRoute({
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid("json");
-    rejectIfLimited(await consume(c, "loginAddress", clientAddress(c)), "sign-in attempts from this address");
-    rejectIfLimited(await consume(c, "loginAccount", email.toLowerCase()), "sign-in attempts for this account");
-    const tokens = await login(c.get("clients"), c.env, email, password);
+    const limits = await checkSignInLimits(c, email);
+    const tokens = await login(c.get("clients"), c.env, email, password).catch(async (error: unknown) => {
+      if (error instanceof ProblemError && error.slug === "invalid-credentials") await limits.recordFailure();
+      throw error;
+    });
     c.header("Cache-Control", "no-store");
     return c.json(tokens, 200);
   });
 
   app.openapi(refreshRoute, async (c) => {
-    const tokens = await refresh(c.get("clients"), c.env, c.req.valid("json").refreshToken);
+    const tokens = await refresh(c.get("clients"), c.env, c.req.valid("json").refreshToken, c.get("requestId"));
     c.header("Cache-Control", "no-store");
     return c.json(tokens, 200);
   });
 
   app.openapi(logoutRoute, async (c) => {
-    await logout(c.get("clients"), c.get("caller")!);
+    await logout(c.get("clients"), c.env, c.get("caller")!, c.get("requestId"));
     return c.body(null, 204);
   });
 

@@ -30,7 +30,7 @@ const limits = (env: Env): Record<LimitedAudience, number> => ({
   org_admin: env.RATE_LIMIT_ORG_ADMIN,
   anonymous: env.RATE_LIMIT_ANONYMOUS,
   noAddress: env.RATE_LIMIT_NO_ADDRESS,
-  loginAddress: env.LOGIN_RATE_LIMIT_ADDRESS,
+  loginAddress: env.LOGIN_FAILURE_LIMIT_ADDRESS,
   loginPair: env.LOGIN_FAILURE_LIMIT_PAIR,
   loginAccount: env.LOGIN_FAILURE_LIMIT_ACCOUNT,
   webhook: env.WEBHOOK_RATE_LIMIT,

@@ -12,7 +12,7 @@ beforeAll(async () => {
     RATE_LIMIT_ORG_ADMIN: "100000",
     RATE_LIMIT_ANONYMOUS: "100000",
     LOGIN_FAILURE_LIMIT_PAIR: "100000",
-    LOGIN_RATE_LIMIT_ADDRESS: "100000",
+    LOGIN_FAILURE_LIMIT_ADDRESS: "100000",
     MAX_BODY_BYTES: "1024",
     CORS_ORIGINS: "https://dashboard.acme.test, https://dashboard.globex.test",
   });
