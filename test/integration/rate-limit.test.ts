@@ -7,7 +7,7 @@ let api: TestApi;
 
 // Role limits stay at their defaults (learner 100 per 15 min); sign-in limits are lowered to keep the tests short.
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_FAILURE_LIMIT_PAIR: "3", LOGIN_FAILURE_LIMIT_ADDRESS: "6", LOGIN_FAILURE_LIMIT_ACCOUNT: "12" });
+  api = await startTestApi({ LOGIN_FAILURE_LIMIT_PAIR: "3", LOGIN_FAILURE_LIMIT_ADDRESS: "6", LOGIN_FAILURE_LIMIT_ACCOUNT: "12", REFRESH_RATE_LIMIT: "2" });
 });
 
 afterAll(async () => {
@@ -65,6 +65,18 @@ describe("rate limits", () => {
     expect((await (await profileAs("trainer@acme.test"))()).headers.get("ratelimit-limit")).toBe("200");
     expect((await (await profileAs("admin@acme.test"))()).headers.get("ratelimit-limit")).toBe("500");
     expect((await api.worker.fetch("/.well-known/jwks.json")).headers.get("ratelimit-limit")).toBe("50");
+  });
+
+  it("gives refreshes (runs queued on demand) their own lower limit per user", async () => {
+    const token = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor("admin@globex.test"));
+    const refresh = () => api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(token) });
+    expect((await refresh()).status).toBe(202);
+    expect((await refresh()).status).toBe(202);
+    const refused = await refresh();
+    expect(refused.status).toBe(429);
+    expect((await readJson(refused)).detail).toMatch(/refresh requests/);
+    // The admin's other requests are counted in their own, larger bucket.
+    expect((await api.worker.fetch("/api/v1/auth/profile", { headers: bearer(token) })).status).toBe(200);
   });
 
   it("never limits health probes", async () => {
