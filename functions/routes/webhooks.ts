@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import { verifyWebhookSignature } from "../auth/webhook-signature";
 import { ProblemError } from "../errors/problem";
 import { fieldErrors } from "../errors/validation";
+import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
 import { webhookAcceptedSchema, webhookBody, webhookHeaders } from "../schemas/webhooks";
@@ -18,7 +19,7 @@ const webhookRoute = createRoute({
   request: { query: noQuery, headers: webhookHeaders },
   responses: {
     202: { description: "Accepted", content: { "application/json": { schema: webhookAcceptedSchema } } },
-    ...problemResponses(400, 401, 413, 415, 503),
+    ...problemResponses(400, 401, 413, 415, 429, 503),
   },
 });
 
@@ -38,6 +39,8 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
       raw,
       new Date(),
     );
+    // Counted only once the signature holds, so no one without the secret can spend a service's budget.
+    rejectIfLimited(await consume(c, "webhook", service), "webhook deliveries from this service");
     let json: unknown;
     try {
       json = JSON.parse(raw);

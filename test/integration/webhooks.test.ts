@@ -95,6 +95,26 @@ describe("webhooks", () => {
     expect([await runCount(), await db.count("webhook_deliveries")]).toEqual([runs, deliveries]);
   });
 
+  it("limits each service's signed deliveries (WEBHOOK_RATE_LIMIT), not counting unsigned ones", async () => {
+    const limited = await startWorker({ ...api.stack.vars, ENVIRONMENT: "test", WEBHOOK_RATE_LIMIT: "2" });
+    try {
+      const body = { userIds: [crypto.randomUUID()] };
+      const as = (service: string, secret?: string) => ping(body, { service, via: limited, ...(secret ? { secret } : {}) });
+      for (let i = 0; i < 3; i++) expect((await as("skillsEngine", "whsec_forged-secret-of-enough-length")).status).toBe(401);
+      expect((await as("skillsEngine")).status).toBe(202);
+      expect((await as("skillsEngine")).status).toBe(202);
+      const deliveries = await db.count("webhook_deliveries");
+      const refused = await as("skillsEngine");
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await readJson(refused)).toMatchObject({ status: 429, detail: expect.stringMatching(/webhook deliveries from this service/) });
+      expect(await db.count("webhook_deliveries")).toBe(deliveries);
+      expect((await as("learnerAI")).status).toBe(202);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it("validates the payload after the signature", async () => {
     const response = await ping({ userIds: ["not-a-uuid"], extra: 1 });
     expect(response.status).toBe(400);
