@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { reports } from "../schema";
 
@@ -37,19 +37,21 @@ const metadata = {
   expiresAt: reports.expiresAt,
 };
 
-/** A report's metadata (never its file), within one organisation. */
-export async function findReport(db: Database, id: string, organizationId: string) {
-  const [row] = await db.orm.select(metadata).from(reports).where(and(eq(reports.id, id), eq(reports.organizationId, organizationId))).limit(1);
+async function oneReport(db: Database, where: SQL | undefined) {
+  const [row] = await db.orm.select(metadata).from(reports).where(where).limit(1);
   return row;
 }
 
-export async function reportFile(db: Database, id: string) {
-  const [row] = await db.orm
-    .select({ organizationId: reports.organizationId, format: reports.format, status: reports.status, content: reports.content, contentType: reports.contentType, fileName: reports.fileName, size: reports.size, sha256: reports.sha256, expiresAt: reports.expiresAt })
-    .from(reports)
-    .where(eq(reports.id, id))
-    .limit(1);
-  return row;
+/** A report's metadata (never its file), within one organisation. */
+export const findReport = (db: Database, id: string, organizationId: string) => oneReport(db, and(eq(reports.id, id), eq(reports.organizationId, organizationId)));
+
+/** A report's metadata by id alone: the signed file route learns the organisation from it, to check the signature. */
+export const findReportForFile = (db: Database, id: string) => oneReport(db, eq(reports.id, id));
+
+/** A ready report's file: read only once its download URL has been verified. */
+export async function reportContent(db: Database, id: string): Promise<Uint8Array | undefined> {
+  const [row] = await db.orm.select({ content: reports.content }).from(reports).where(and(eq(reports.id, id), eq(reports.status, "ready"))).limit(1);
+  return row?.content ?? undefined;
 }
 
 export interface HistoryFilter {

@@ -29,20 +29,30 @@ export async function signFileUrl(env: Env, file: SignedFile, now: Date): Promis
   return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${toBase64url(signature)}`, expiresAt: new Date(expires * 1000) };
 }
 
+/** Verifies the signature of a URL that passed `checkFileUrl` against the report it names. */
+export type FileUrlVerifier = (file: SignedFile) => Promise<boolean>;
+
 /**
- * Checks a download URL's signature (in constant time) and its expiry, which
- * must be in the future and no further than the cap. False for anything else.
+ * What a download URL proves by itself, before anything is read: its expiry is in the future and
+ * no further than the cap, its key id is one of ours and its signature decodes. Undefined when
+ * not; else the check of its signature (in constant time) against the report's fields.
  */
-export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: number; kid: string; sig: string }, now: Date): Promise<boolean> {
+export function checkFileUrl(env: Env, query: { exp: number; kid: string; sig: string }, now: Date): FileUrlVerifier | undefined {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (query.exp <= nowSeconds || query.exp > nowSeconds + MAX_URL_LIFETIME_SECONDS) return false;
+  if (query.exp <= nowSeconds || query.exp > nowSeconds + MAX_URL_LIFETIME_SECONDS) return undefined;
   const key = env.REPORT_URL_KEYS.find((candidate) => candidate.kid === query.kid);
-  if (!key) return false;
+  if (!key) return undefined;
   let signature: Uint8Array;
   try {
     signature = fromBase64url(query.sig);
   } catch {
-    return false;
+    return undefined;
   }
-  return hmacVerify(key.secret, signature, canonical(file, query.exp, query.kid));
+  return (file) => hmacVerify(key.secret, signature, canonical(file, query.exp, query.kid));
+}
+
+/** Checks a download URL for a report: `checkFileUrl`, then its signature. False for anything else. */
+export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: number; kid: string; sig: string }, now: Date): Promise<boolean> {
+  const verify = checkFileUrl(env, query, now);
+  return verify ? verify(file) : false;
 }

@@ -1,0 +1,96 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { drizzle } from "drizzle-orm/pg-proxy";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import * as schema from "../../db/schema";
+import { productionEnv } from "../../test/env-fixture";
+import type { AppEnv } from "../app-env";
+import { signFileUrl } from "../auth/signed-url";
+import { loadEnv, type Env } from "../env";
+import { onError } from "../errors/handlers";
+import { validationHook } from "../errors/validation";
+import type { Clients } from "../services/clients";
+import { registerReportRoutes } from "./reports";
+
+const env = (() => {
+  const result = loadEnv({ ...productionEnv });
+  if (!result.ok) throw new Error(result.problems.join("; "));
+  return result.env as Env;
+})();
+
+const bytes = new TextEncoder().encode('{"title":"Learner progress"}');
+const report: Record<string, unknown> = {
+  id: "5b7e4c1a-3f7e-4d52-9c1b-1f4a2b3c4d5e",
+  organization_id: "0d9f1e2a-6b7c-4d8e-9f10-a1b2c3d4e5f6",
+  requested_by: "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  type: "learner-progress",
+  format: "json",
+  scope_type: "user",
+  scope_id: "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  time_range: "30d",
+  status: "ready",
+  error: null,
+  content: `\\x${Buffer.from(bytes).toString("hex")}`,
+  content_type: "application/json; charset=utf-8",
+  file_name: "learner-progress.json",
+  size: bytes.length,
+  sha256: "0".repeat(64),
+  created_at: new Date(Date.now() - 60_000).toISOString(),
+  ready_at: new Date(Date.now() - 50_000).toISOString(),
+  expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+};
+
+/** Every statement the route sends, and the columns it selects; the one report above answers them. */
+let statements: { sql: string; columns: string[] }[] = [];
+const orm = drizzle(
+  async (sql) => {
+    const columns = sql.slice("select ".length, sql.indexOf(" from ")).split(", ").map((column) => column.replaceAll('"', ""));
+    statements.push({ sql, columns });
+    return { rows: [columns.map((column) => report[column])] };
+  },
+  { schema },
+);
+const clients = { db: { orm } as unknown as Database, redis: undefined } as unknown as Clients;
+
+const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+app.onError(onError);
+app.use(async (c, next) => {
+  c.set("clients", clients);
+  await next();
+});
+registerReportRoutes(app);
+
+const fileUrl = (query: string) => `/api/v1/reports/${report.id}/file?${query}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+describe("the signed file route", () => {
+  beforeEach(() => {
+    statements = [];
+  });
+
+  it.each([
+    ["an expired URL", `exp=${now() - 1}&kid=fixture&sig=${"A".repeat(43)}`],
+    ["one beyond the 24 h cap", `exp=${now() + 25 * 3600}&kid=fixture&sig=${"A".repeat(43)}`],
+    ["an unknown key id", `exp=${now() + 600}&kid=another&sig=${"A".repeat(43)}`],
+    ["a signature that does not decode", `exp=${now() + 600}&kid=fixture&sig=${"A".repeat(41)}`],
+  ])("refuses %s with 403 without querying the database", async (_, query) => {
+    expect((await app.request(fileUrl(query), {}, env)).status).toBe(403);
+    expect(statements).toEqual([]);
+  });
+
+  it("reads only the metadata, never the file, for a wrong signature of an existing report", async () => {
+    const response = await app.request(fileUrl(`exp=${now() + 600}&kid=fixture&sig=${"A".repeat(43)}`), {}, env);
+    expect(response.status).toBe(403);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.columns).toEqual(expect.arrayContaining(["organization_id", "format", "status", "expires_at"]));
+    expect(statements[0]!.columns).not.toContain("content");
+  });
+
+  it("reads the file only after the signature holds", async () => {
+    const { path } = await signFileUrl(env, { reportId: report.id as string, organizationId: report.organization_id as string, format: "json" }, new Date());
+    const response = await app.request(path, {}, env);
+    expect(response.status).toBe(200);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+    expect(statements.map((statement) => statement.columns.includes("content"))).toEqual([false, true]);
+  });
+});
