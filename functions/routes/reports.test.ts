@@ -86,9 +86,23 @@ describe("the signed file route", () => {
     expect(statements[0]!.columns).not.toContain("content");
   });
 
+  const signedPath = async () => (await signFileUrl(env, { reportId: report.id as string, organizationId: report.organization_id as string, format: "json" }, new Date())).path;
+
+  it("refuses a report past its expiry with 410, without reading the file", async () => {
+    const expiresAt = report.expires_at;
+    report.expires_at = new Date(Date.now() - 1000).toISOString();
+    try {
+      const response = await app.request(await signedPath(), {}, env);
+      expect(response.status).toBe(410);
+      expect(await response.json()).toMatchObject({ type: "/problems/report-expired", title: "Gone", status: 410 });
+      expect(statements.map((statement) => statement.columns.includes("content"))).toEqual([false]);
+    } finally {
+      report.expires_at = expiresAt;
+    }
+  });
+
   it("reads the file only after the signature holds", async () => {
-    const { path } = await signFileUrl(env, { reportId: report.id as string, organizationId: report.organization_id as string, format: "json" }, new Date());
-    const response = await app.request(path, {}, env);
+    const response = await app.request(await signedPath(), {}, env);
     expect(response.status).toBe(200);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
     expect(statements.map((statement) => statement.columns.includes("content"))).toEqual([false, true]);

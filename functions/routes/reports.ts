@@ -15,6 +15,9 @@ const tags = ["Reports"];
 const security = [{ bearerAuth: [] }];
 const notFound = () => new ProblemError(404, "not-found", "No report with this id.");
 const badUrl = () => new ProblemError(403, "forbidden", "The download URL is invalid or has expired.");
+/** Past its expiry a report is gone even before the clean-up deletes it (then it is a 404). */
+const expired = (expiresAt: Date) => new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`, { title: "Gone" });
+const isExpired = (report: { expiresAt: Date }) => report.expiresAt.getTime() <= Date.now();
 
 const generateRoute = createRoute({
   method: "post",
@@ -54,21 +57,21 @@ const downloadRoute = createRoute({
   path: "/api/v1/reports/{id}/download",
   tags,
   security,
-  summary: "A signed URL for a ready report (valid REPORT_URL_TTL_SECONDS, at most 24 h)",
+  summary: "A signed URL for a ready report (valid REPORT_URL_TTL_SECONDS, at most 24 h); 410 once the report has expired",
   middleware: [requireRole()] as const,
   request: { params: idParam, query: noQuery },
-  responses: { 200: { description: "Where to fetch the file", content: { "application/json": { schema: downloadSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 200: { description: "Where to fetch the file", content: { "application/json": { schema: downloadSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 410, 429) },
 });
 
 const fileRoute = createRoute({
   method: "get",
   path: "/api/v1/reports/{id}/file",
   tags,
-  summary: "The report file, through a signed URL (no Authorization header)",
+  summary: "The report file, through a signed URL (no Authorization header); 410 once the report has expired",
   request: { params: idParam, query: fileQuery },
   responses: {
     200: { description: "The file (PDF, CSV or JSON)", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
-    ...problemResponses(400, 403, 404, 429),
+    ...problemResponses(400, 403, 404, 410, 429),
   },
 });
 
@@ -124,6 +127,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
     const report = await findReport(c.get("clients").db, c.req.valid("param").id, caller.organizationId);
     if (!report || !canSeeReport(caller, report)) throw notFound();
     if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
+    if (isExpired(report)) throw expired(report.expiresAt);
     const { path, expiresAt } = await signFileUrl(c.env, { reportId: report.id, organizationId: report.organizationId, format: report.format }, new Date());
     return c.json({ url: `${new URL(c.req.url).origin}${path}`, expiresAt: expiresAt.toISOString() }, 200);
   });
@@ -138,6 +142,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
     if (!verify) throw badUrl();
     const file = await findReportForFile(db, id);
     if (!file || !(await verify({ reportId: id, organizationId: file.organizationId, format: file.format }))) throw badUrl();
+    if (file.status === "ready" && isExpired(file)) throw expired(file.expiresAt);
     const content = file.status === "ready" ? await reportContent(db, id) : undefined;
     if (!content) throw notFound();
     const name = safeFileName(file.fileName ?? `report.${file.format}`);

@@ -148,6 +148,16 @@ describe("signed URLs", () => {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
 
+  it("refuses a report past its expiry (410) before the clean-up has removed it, on download and through an earlier URL", async () => {
+    const { id } = await readyReport("learner@acme.test", { type: "learner-progress", format: "csv", timeRange: "7d" });
+    const { url: earlier } = await download("learner@acme.test", id);
+    await db.client.query("update reports set expires_at = now() - interval '1 second' where id = $1", [id]);
+    for (const response of [await api.worker.fetch(`/api/v1/reports/${id}/download`, { headers: bearer(tokens["learner@acme.test"]!) }), await fetch(earlier)]) {
+      expect(response.status).toBe(410);
+      expect(await readJson(response)).toMatchObject({ type: "/problems/report-expired", title: "Gone" });
+    }
+  });
+
   it("refuses an expired URL and one valid beyond the 24 h cap, even correctly signed", async () => {
     const { kid, secret } = (JSON.parse(api.stack.vars.REPORT_URL_KEYS) as { kid: string; secret: string }[])[0]!;
     const now = Math.floor(Date.now() / 1000);
