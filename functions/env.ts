@@ -123,6 +123,11 @@ export const envSchema = z
   WEBHOOK_SECRETS: jsonRecord(z.string().min(16))
     .default({})
     .transform((secrets) => new Map(Object.entries(secrets))),
+  /**
+   * Runs one webhook delivery may queue per organisation: a delivery naming more learners and
+   * courses of one organisation than this queues (or joins) that organisation's run instead.
+   */
+  WEBHOOK_MAX_RUNS: positiveInt(20, 1_000),
 
   /** Keys for report download URLs, JSON `[{ "kid": "…", "secret": "…" }]`: the first signs, all verify. */
   REPORT_URL_KEYS: jsonText("must be a JSON array of { kid, secret }").pipe(

@@ -10,12 +10,15 @@ import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
 import { webhookAcceptedSchema, webhookBody, webhookHeaders } from "../schemas/webhooks";
 import { requestRun } from "../services/runs";
+import { planWebhookRuns } from "../services/webhook-runs";
 
 const webhookRoute = createRoute({
   method: "post",
   path: "/api/v1/webhooks/refresh",
   tags: ["Webhooks"],
   summary: "An upstream service says learners or courses changed; pings are debounced into runs",
+  description:
+    "Queues (or joins) one run per named learner and course; a delivery naming more than WEBHOOK_MAX_RUNS (default 20) of one organisation queues that organisation's run instead.",
   request: { query: noQuery, headers: webhookHeaders },
   responses: {
     202: { description: "Accepted", content: { "application/json": { schema: webhookAcceptedSchema } } },
@@ -57,11 +60,9 @@ export function registerWebhookRoutes(app: OpenAPIHono<AppEnv>): void {
     const known = await subjectsWithOrganizations(c.get("clients").db, userIds, courseIds);
     const publisher = qstashPublisher(c.env);
     const runs = [];
-    for (const [scope, rows] of [["user", known.learners], ["course", known.courses]] as const) {
-      for (const row of rows) {
-        const queued = await requestRun(c.get("clients"), c.env, publisher, { organizationId: row.organizationId, scope, scopeId: row.id });
-        runs.push({ ...queued, scope, scopeId: row.id });
-      }
+    for (const { coalesced, ...request } of planWebhookRuns(known.learners, known.courses, c.env.WEBHOOK_MAX_RUNS)) {
+      const queued = await requestRun(c.get("clients"), c.env, publisher, request);
+      runs.push({ ...queued, scope: request.scope, scopeId: request.scopeId, ...(coalesced ? { coalesced } : {}) });
     }
     const knownIds = new Set([...known.learners, ...known.courses].map((row) => row.id));
     return c.json({ runs, unknown: [...userIds, ...courseIds].filter((id) => !knownIds.has(id)) }, 202);

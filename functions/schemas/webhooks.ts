@@ -24,7 +24,18 @@ export const webhookHeaders = z.object({
 
 export const webhookAcceptedSchema = z
   .object({
-    runs: z.array(z.object({ runId: z.uuid(), scope: z.enum(["user", "course"]), scopeId: z.uuid(), joined: z.boolean() })),
+    runs: z.array(
+      z.object({
+        runId: z.uuid(),
+        scope: z.enum(["user", "course", "organization"]),
+        scopeId: z.uuid(),
+        joined: z.boolean(),
+        coalesced: z.array(z.uuid()).optional().openapi({
+          description:
+            "On an organisation run only: the named learner and course ids it stands for (a delivery naming more than WEBHOOK_MAX_RUNS of one organisation gets one organisation run instead of one run each)",
+        }),
+      }),
+    ),
     unknown: z.array(z.uuid()).openapi({ description: "Ids this API does not know (ignored)" }),
   })
   .openapi("WebhookAccepted");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhook } from "../../functions/auth/webhook-signature";
 import { startTestApi, type TestApi } from "../harness";
 import { database, deliverJob, finishedRun } from "../pipeline";
+import { roster } from "../../dev/demo/roster";
 import { claimsFor, demoUser, signWithWorkerKey } from "../tokens";
 import { readJson, startWorker, type RunningWorker } from "../worker";
 
@@ -112,6 +113,28 @@ describe("webhooks", () => {
       expect((await as("learnerAI")).status).toBe(202);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it("coalesces a delivery naming more than WEBHOOK_MAX_RUNS (20) subjects of one organisation into its organisation run, which a second such delivery joins", async () => {
+    const acme = roster.organizations.find((o) => o.slug === "acme")!.id;
+    const learners = roster.users.filter((u) => u.organizationId === acme && u.role === "learner").slice(-30).map((u) => u.id);
+    expect(learners).toHaveLength(30);
+    // A long debounce keeps the organisation run queued, so the second delivery finds it.
+    const debouncing = await startWorker({ ...api.stack.vars, ENVIRONMENT: "test", REFRESH_DEBOUNCE_SECONDS: "3600" });
+    try {
+      const before = await runCount();
+      const first = await ping({ userIds: learners }, { via: debouncing });
+      expect(first.status).toBe(202);
+      const accepted = await readJson(first);
+      expect(accepted).toEqual({ runs: [{ runId: expect.any(String), scope: "organization", scopeId: acme, joined: false, coalesced: expect.any(Array) }], unknown: [] });
+      expect([...accepted.runs[0].coalesced].sort()).toEqual([...learners].sort());
+      const second = await readJson(await ping({ userIds: [...learners].reverse() }, { via: debouncing }));
+      expect(second.runs).toEqual([expect.objectContaining({ runId: accepted.runs[0].runId, scope: "organization", joined: true })]);
+      expect(await runCount()).toBe(before + 1);
+      expect(await db.count("pipeline_runs", "scope = 'user' and scope_id = any($1)", [learners])).toBe(0);
+    } finally {
+      await debouncing.stop();
     }
   });
 
