@@ -137,6 +137,11 @@ export const envSchema = z
   REPORT_URL_TTL_SECONDS: positiveInt(900, 86_400),
   /** Reports are deleted this many days after they are ready. */
   REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
+  /**
+   * This API's public base URL for links it hands out (report download URLs), never the request's
+   * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).
+   */
+  PUBLIC_BASE_URL: url.optional(),
   /** Comma-separated dashboard origins allowed by CORS; none by default. */
   CORS_ORIGINS: origins,
 }).superRefine((env, ctx) => {

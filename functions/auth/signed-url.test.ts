@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { productionEnv } from "../../test/env-fixture";
 import { loadEnv, type Env } from "../env";
-import { MAX_URL_LIFETIME_SECONDS, signFileUrl, verifyFileUrl } from "./signed-url";
+import { MAX_URL_LIFETIME_SECONDS, publicBaseUrl, signFileUrl, verifyFileUrl } from "./signed-url";
 
 const env = (() => {
   const result = loadEnv({ ...productionEnv, REPORT_URL_TTL_SECONDS: "900" });
@@ -61,5 +61,12 @@ describe("signed report URLs", () => {
     const parsed = { exp: Number(query.get("exp")), kid: query.get("kid")!, sig: query.get("sig")! };
     expect(await verifyFileUrl(far.env, file, parsed, now)).toBe(true);
     expect(await verifyFileUrl(far.env, file, parsed, new Date(now.getTime() - 1000))).toBe(false);
+  });
+
+  it("start on PUBLIC_BASE_URL, else on JOBS_BASE_URL", () => {
+    expect(publicBaseUrl(env)).toBe("https://analytics.example.com");
+    const configured = loadEnv({ ...productionEnv, PUBLIC_BASE_URL: "https://api.example.com/" });
+    if (!configured.ok) throw new Error(configured.problems.join("; "));
+    expect(publicBaseUrl(configured.env)).toBe("https://api.example.com");
   });
 });

@@ -11,8 +11,10 @@ export interface SignedFile {
   format: string;
 }
 
-
 export const filePath = (reportId: string) => `/api/v1/reports/${reportId}/file`;
+
+/** Where links this API hands out start: PUBLIC_BASE_URL, else JOBS_BASE_URL (both this Worker), without a trailing slash. */
+export const publicBaseUrl = (env: Env): string => (env.PUBLIC_BASE_URL ?? env.JOBS_BASE_URL).replace(/\/+$/, "");
 
 /**
  * What a signature covers: every part of the request that must not change, one per line, so no

@@ -3,7 +3,7 @@ import { findReport, findReportForFile, reportContent, reportHistory } from "../
 import { qstashPublisher } from "../../jobs/publisher";
 import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../lib/base64";
-import { checkFileUrl, signFileUrl } from "../auth/signed-url";
+import { checkFileUrl, publicBaseUrl, signFileUrl } from "../auth/signed-url";
 import { ProblemError } from "../errors/problem";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
@@ -129,7 +129,8 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
     if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
     if (isExpired(report)) throw expired(report.expiresAt);
     const { path, expiresAt } = await signFileUrl(c.env, { reportId: report.id, organizationId: report.organizationId, format: report.format }, new Date());
-    return c.json({ url: `${new URL(c.req.url).origin}${path}`, expiresAt: expiresAt.toISOString() }, 200);
+    // The configured base, never the request's Host header (which the client chooses).
+    return c.json({ url: `${publicBaseUrl(c.env)}${path}`, expiresAt: expiresAt.toISOString() }, 200);
   });
 
   app.openapi(fileRoute, async (c) => {

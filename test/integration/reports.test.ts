@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReportModelSchema } from "../../jobs/reports/render/model";
 import { startTestApi, type TestApi } from "../harness";
@@ -156,6 +157,19 @@ describe("signed URLs", () => {
       expect(response.status).toBe(410);
       expect(await readJson(response)).toMatchObject({ type: "/problems/report-expired", title: "Gone" });
     }
+  });
+
+  it("builds the download URL on the configured base, whatever Host the request names", async () => {
+    const target = new URL(`/api/v1/reports/${reportId}/download`, api.worker.url);
+    const body = await new Promise<string>((resolve, reject) => {
+      const request = httpRequest(target, { headers: { ...bearer(tokens["learner@acme.test"]!), Host: "evil.example" } }, (response) => {
+        let text = "";
+        response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve(text));
+      });
+      request.on("error", reject).end();
+    });
+    // PUBLIC_BASE_URL is unset here, so the base is JOBS_BASE_URL (the Worker).
+    expect(JSON.parse(body).url.startsWith(`${api.stack.vars.JOBS_BASE_URL}/api/v1/reports/${reportId}/file?`)).toBe(true);
   });
 
   it("refuses an expired URL and one valid beyond the 24 h cap, even correctly signed", async () => {
