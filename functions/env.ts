@@ -137,6 +137,8 @@ export const envSchema = z
   REPORT_URL_TTL_SECONDS: positiveInt(900, 86_400),
   /** Reports are deleted this many days after they are ready. */
   REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
+  /** An identical request (same requester, type, format, scope, range) within this many seconds of a ready report gets that report; 0: never. */
+  REPORT_REUSE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   /**
    * This API's public base URL for links it hands out (report download URLs), never the request's
    * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).

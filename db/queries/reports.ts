@@ -1,20 +1,37 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { reports } from "../schema";
 
 export type NewReport = Pick<typeof reports.$inferInsert, "organizationId" | "requestedBy" | "type" | "format" | "scopeType" | "scopeId" | "timeRange" | "requestKey" | "expiresAt">;
 
-/** Creates a report, or returns the identical one still pending (one pending per request key). */
-export async function createOrJoinReport(db: Database, report: NewReport): Promise<{ id: string; joined: boolean }> {
-  const [created] = await db.orm.insert(reports).values(report).onConflictDoNothing().returning({ id: reports.id });
-  if (created) return { id: created.id, joined: false };
-  const [pending] = await db.orm
-    .select({ id: reports.id })
-    .from(reports)
-    .where(and(eq(reports.requestKey, report.requestKey), sql`${reports.status} in ('queued', 'rendering')`))
-    .limit(1);
+export type JoinedStatus = (typeof reports.$inferSelect)["status"];
+
+/**
+ * Creates a report, or returns an identical one (same request key): one still pending, or one
+ * ready since `reuseSince` and not expired (a recent ready report is answered again rather than
+ * built and stored once more).
+ */
+export async function createOrJoinReport(db: Database, report: NewReport, reuseSince: Date): Promise<{ id: string; status: JoinedStatus; joined: boolean }> {
+  const existing = () =>
+    db.orm
+      .select({ id: reports.id, status: reports.status })
+      .from(reports)
+      .where(
+        and(
+          eq(reports.requestKey, report.requestKey),
+          or(sql`${reports.status} in ('queued', 'rendering')`, and(eq(reports.status, "ready"), gte(reports.createdAt, reuseSince), gt(reports.expiresAt, sql`now()`))),
+        ),
+      )
+      .orderBy(desc(reports.createdAt))
+      .limit(1);
+  const [found] = await existing();
+  if (found) return { ...found, joined: true };
+  const [created] = await db.orm.insert(reports).values(report).onConflictDoNothing().returning({ id: reports.id, status: reports.status });
+  if (created) return { ...created, joined: false };
+  // An identical request inserted its pending report between the two statements.
+  const [pending] = await existing();
   if (!pending) throw new Error("the pending report vanished while joining it");
-  return { id: pending.id, joined: true };
+  return { ...pending, joined: true };
 }
 
 const metadata = {

@@ -24,10 +24,10 @@ const generateRoute = createRoute({
   path: "/api/v1/reports/generate",
   tags,
   security,
-  summary: "Queue a report (an identical request while one is pending returns that one)",
+  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true)",
   middleware: [requireRole()] as const,
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: generateBody } } } },
-  responses: { 202: { description: "Queued", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+  responses: { 202: { description: "Queued, or joined to an identical report (pending, or ready: then status is ready)", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
 });
 
 const statusRoute = createRoute({
@@ -97,7 +97,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(generateRoute, async (c) => {
     const queued = await requestReport(c.get("clients"), c.env, qstashPublisher(c.env), c.get("caller")!, c.req.valid("json"));
     c.header("Location", `/api/v1/reports/${queued.reportId}/status`);
-    return c.json({ ...queued, status: "queued" as const }, 202);
+    return c.json(queued, 202);
   });
 
   app.openapi(historyRoute, async (c) => {

@@ -36,7 +36,13 @@ export const reportSchema = z
   })
   .openapi("Report");
 
-export const queuedReportSchema = z.object({ reportId: z.uuid(), status: z.enum(REPORT_STATUSES), joined: z.boolean() }).openapi("QueuedReport");
+export const queuedReportSchema = z
+  .object({
+    reportId: z.uuid(),
+    status: z.enum(REPORT_STATUSES).openapi({ description: "queued for a new report; the joined report's own status otherwise (ready: download it now)" }),
+    joined: z.boolean().openapi({ description: "true when an identical report (pending, or ready within REPORT_REUSE_SECONDS) answers the request" }),
+  })
+  .openapi("QueuedReport");
 
 export const historyQuery = z
   .object({

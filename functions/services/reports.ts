@@ -41,11 +41,14 @@ async function reportScope(clients: Clients, caller: Caller, request: GenerateRe
   }
 }
 
-/** Queues a report, or returns the identical one still pending, and publishes its render step. */
+/**
+ * Queues a report and publishes its render step, or returns an identical one: still pending, or
+ * ready within REPORT_REUSE_SECONDS (then `status` is `ready` and nothing is built again).
+ */
 export async function requestReport(clients: Clients, env: Env, publisher: Publisher, caller: Caller, request: GenerateRequest) {
   const scope = await reportScope(clients, caller, request);
   const requestKey = await sha256Hex([caller.userId, request.type, request.format, scope.type, scope.id, request.timeRange].join("\n"));
-  const { id, joined } = await createOrJoinReport(clients.db, {
+  const { id, status, joined } = await createOrJoinReport(clients.db, {
     organizationId: caller.organizationId,
     requestedBy: caller.userId,
     type: request.type,
@@ -55,9 +58,9 @@ export async function requestReport(clients: Clients, env: Env, publisher: Publi
     timeRange: request.timeRange,
     requestKey,
     expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * 86_400_000),
-  });
+  }, new Date(Date.now() - env.REPORT_REUSE_SECONDS * 1000));
   if (!joined) await publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
-  return { reportId: id, joined };
+  return { reportId: id, status, joined };
 }
 
 /** A report's metadata as the API shows it. */

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "../harness";
+import { database, eventually } from "../pipeline";
+import { bearer, claimsFor, signWithWorkerKey } from "../tokens";
+import { readJson } from "../worker";
+
+let api: TestApi;
+let db: Awaited<ReturnType<typeof database>>;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  // No pipeline run: a learner-progress report without analytics is still built (its figures are "–").
+  api = await startTestApi({ RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000" });
+  db = await database(api);
+  for (const email of ["learner@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
+});
+
+afterAll(async () => {
+  await db?.client.end();
+  await api?.stop();
+});
+
+const generate = (email: string, body: object) =>
+  api.worker.fetch("/api/v1/reports/generate", { method: "POST", headers: { ...bearer(tokens[email]!), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+const statusOf = (email: string, id: string) => api.worker.fetch(`/api/v1/reports/${id}/status`, { headers: bearer(tokens[email]!) }).then(readJson);
+
+describe("an identical request after the report is ready", () => {
+  it("gets that ready report within REPORT_REUSE_SECONDS (600 s), and a new one after", async () => {
+    const request = { type: "learner-progress", format: "json", timeRange: "7d" };
+    const first = await readJson(await generate("learner@acme.test", request));
+    expect(first).toMatchObject({ status: "queued", joined: false });
+    await eventually(async () => ((await statusOf("learner@acme.test", first.reportId)).status === "ready" ? true : undefined), 30_000, "the report");
+
+    const again = await generate("learner@acme.test", request);
+    expect(again.status).toBe(202);
+    expect(await readJson(again)).toEqual({ reportId: first.reportId, status: "ready", joined: true });
+    expect(await db.count("reports", "request_key = (select request_key from reports where id = $1)", [first.reportId])).toBe(1);
+
+    await db.client.query("update reports set created_at = now() - interval '601 seconds' where id = $1", [first.reportId]);
+    const later = await readJson(await generate("learner@acme.test", request));
+    expect(later).toMatchObject({ status: "queued", joined: false });
+    expect(later.reportId).not.toBe(first.reportId);
+  });
+});
