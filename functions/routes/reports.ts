@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import { decodeCursor, encodeCursor } from "../lib/base64";
 import { checkFileUrl, publicBaseUrl, signFileUrl } from "../auth/signed-url";
 import { ProblemError } from "../errors/problem";
+import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
@@ -24,7 +25,7 @@ const generateRoute = createRoute({
   path: "/api/v1/reports/generate",
   tags,
   security,
-  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true)",
+  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true); at most REPORT_RATE_LIMIT requests per user and window",
   middleware: [requireRole()] as const,
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: generateBody } } } },
   responses: { 202: { description: "Queued, or joined to an identical report (pending, or ready: then status is ready)", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
@@ -95,7 +96,11 @@ const safeFileName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, "_").sli
 
 export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(generateRoute, async (c) => {
-    const queued = await requestReport(c.get("clients"), c.env, qstashPublisher(c.env), c.get("caller")!, c.req.valid("json"));
+    const caller = c.get("caller")!;
+    // Every generate request counts against REPORT_RATE_LIMIT, joined or refused alike: each one
+    // costs scope checks and queries, and a plain count cannot be gamed by what a request asks for.
+    rejectIfLimited(await consume(c, "reportGenerate", caller.userId), "report requests");
+    const queued = await requestReport(c.get("clients"), c.env, qstashPublisher(c.env), caller, c.req.valid("json"));
     c.header("Location", `/api/v1/reports/${queued.reportId}/status`);
     return c.json(queued, 202);
   });

@@ -10,9 +10,10 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   // No pipeline run: a learner-progress report without analytics is still built (its figures are "–").
-  api = await startTestApi({ RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000" });
+  // Each test uses its own account: REPORT_RATE_LIMIT counts per user, and each test stays within it (but the rate-limit one).
+  api = await startTestApi({ RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000", REPORT_RATE_LIMIT: "3" });
   db = await database(api);
-  for (const email of ["learner@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
+  for (const email of ["learner@acme.test", "trainer@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
 });
 
 afterAll(async () => {
@@ -41,5 +42,18 @@ describe("an identical request after the report is ready", () => {
     const later = await readJson(await generate("learner@acme.test", request));
     expect(later).toMatchObject({ status: "queued", joined: false });
     expect(later.reportId).not.toBe(first.reportId);
+  });
+});
+
+describe("report generation's own rate limit", () => {
+  it("refuses the request past REPORT_RATE_LIMIT (3) with 429 and Retry-After, identical ones included", async () => {
+    const request = { type: "learner-progress", format: "csv", timeRange: "30d" };
+    for (let i = 0; i < 3; i += 1) expect((await generate("trainer@acme.test", request)).status).toBe(202);
+    const refused = await generate("trainer@acme.test", request);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await readJson(refused)).toMatchObject({ type: "/problems/rate-limited", detail: expect.stringMatching(/^Too many report requests/) });
+    // Other routes keep the role's own limit.
+    expect((await api.worker.fetch("/api/v1/reports/history", { headers: bearer(tokens["trainer@acme.test"]!) })).status).toBe(200);
   });
 });
