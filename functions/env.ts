@@ -139,6 +139,8 @@ export const envSchema = z
   REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
   /** An identical request (same requester, type, format, scope, range) within this many seconds of a ready report gets that report; 0: never. */
   REPORT_REUSE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** Reports one user may hold (queued, rendering or ready, not expired); a request that would create one more answers 409. */
+  REPORT_MAX_STORED_PER_USER: positiveInt(50, 10_000),
   /**
    * This API's public base URL for links it hands out (report download URLs), never the request's
    * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).

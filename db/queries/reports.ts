@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { reports } from "../schema";
 
@@ -7,31 +7,41 @@ export type NewReport = Pick<typeof reports.$inferInsert, "organizationId" | "re
 export type JoinedStatus = (typeof reports.$inferSelect)["status"];
 
 /**
- * Creates a report, or returns an identical one (same request key): one still pending, or one
- * ready since `reuseSince` and not expired (a recent ready report is answered again rather than
- * built and stored once more).
+ * An identical report (same request key) that answers a request: one still pending, or one ready
+ * since `reuseSince` and not expired (a recent ready report is answered again rather than built
+ * and stored once more).
  */
+export async function findIdenticalReport(db: Database, requestKey: string, reuseSince: Date): Promise<{ id: string; status: JoinedStatus } | undefined> {
+  const [found] = await db.orm
+    .select({ id: reports.id, status: reports.status })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.requestKey, requestKey),
+        or(sql`${reports.status} in ('queued', 'rendering')`, and(eq(reports.status, "ready"), gte(reports.createdAt, reuseSince), gt(reports.expiresAt, sql`now()`))),
+      ),
+    )
+    .orderBy(desc(reports.createdAt))
+    .limit(1);
+  return found;
+}
+
+/** Creates a report, or joins the identical one a concurrent request has just made pending (one pending per request key). */
 export async function createOrJoinReport(db: Database, report: NewReport, reuseSince: Date): Promise<{ id: string; status: JoinedStatus; joined: boolean }> {
-  const existing = () =>
-    db.orm
-      .select({ id: reports.id, status: reports.status })
-      .from(reports)
-      .where(
-        and(
-          eq(reports.requestKey, report.requestKey),
-          or(sql`${reports.status} in ('queued', 'rendering')`, and(eq(reports.status, "ready"), gte(reports.createdAt, reuseSince), gt(reports.expiresAt, sql`now()`))),
-        ),
-      )
-      .orderBy(desc(reports.createdAt))
-      .limit(1);
-  const [found] = await existing();
-  if (found) return { ...found, joined: true };
   const [created] = await db.orm.insert(reports).values(report).onConflictDoNothing().returning({ id: reports.id, status: reports.status });
   if (created) return { ...created, joined: false };
-  // An identical request inserted its pending report between the two statements.
-  const [pending] = await existing();
+  const pending = await findIdenticalReport(db, report.requestKey, reuseSince);
   if (!pending) throw new Error("the pending report vanished while joining it");
   return { ...pending, joined: true };
+}
+
+/** How many reports a user holds (not failed, not expired) and when the first of them expires. */
+export async function storedReports(db: Database, requestedBy: string): Promise<{ stored: number; nextExpiry: Date | null }> {
+  const [row] = await db.orm
+    .select({ stored: sql<number>`count(*)::int`, nextExpiry: sql<Date | null>`min(${reports.expiresAt})`.mapWith(reports.expiresAt) })
+    .from(reports)
+    .where(and(eq(reports.requestedBy, requestedBy), ne(reports.status, "failed"), gt(reports.expiresAt, sql`now()`)));
+  return { stored: row?.stored ?? 0, nextExpiry: row?.nextExpiry ?? null };
 }
 
 const metadata = {

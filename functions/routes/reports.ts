@@ -25,10 +25,10 @@ const generateRoute = createRoute({
   path: "/api/v1/reports/generate",
   tags,
   security,
-  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true); at most REPORT_RATE_LIMIT requests per user and window",
+  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true); at most REPORT_RATE_LIMIT requests per user and window, and 409 (report-quota) when a new report would exceed REPORT_MAX_STORED_PER_USER",
   middleware: [requireRole()] as const,
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: generateBody } } } },
-  responses: { 202: { description: "Queued, or joined to an identical report (pending, or ready: then status is ready)", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+  responses: { 202: { description: "Queued, or joined to an identical report (pending, or ready: then status is ready)", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429) },
 });
 
 const statusRoute = createRoute({

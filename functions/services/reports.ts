@@ -1,4 +1,4 @@
-import { createOrJoinReport, type findReport } from "../../db/queries/reports";
+import { createOrJoinReport, findIdenticalReport, storedReports, type findReport } from "../../db/queries/reports";
 import { dedupId, type Publisher } from "../../jobs/publisher";
 import type { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/access-token";
@@ -43,11 +43,25 @@ async function reportScope(clients: Clients, caller: Caller, request: GenerateRe
 
 /**
  * Queues a report and publishes its render step, or returns an identical one: still pending, or
- * ready within REPORT_REUSE_SECONDS (then `status` is `ready` and nothing is built again).
+ * ready within REPORT_REUSE_SECONDS (then `status` is `ready` and nothing is built again). A
+ * request that would create a report when the caller already holds REPORT_MAX_STORED_PER_USER
+ * (failed and expired ones aside) is refused with 409; concurrent requests may pass the count
+ * together, which REPORT_RATE_LIMIT bounds.
  */
 export async function requestReport(clients: Clients, env: Env, publisher: Publisher, caller: Caller, request: GenerateRequest) {
   const scope = await reportScope(clients, caller, request);
   const requestKey = await sha256Hex([caller.userId, request.type, request.format, scope.type, scope.id, request.timeRange].join("\n"));
+  const reuseSince = new Date(Date.now() - env.REPORT_REUSE_SECONDS * 1000);
+  const identical = await findIdenticalReport(clients.db, requestKey, reuseSince);
+  if (identical) return { reportId: identical.id, status: identical.status, joined: true };
+  const { stored, nextExpiry } = await storedReports(clients.db, caller.userId);
+  if (stored >= env.REPORT_MAX_STORED_PER_USER) {
+    const first = nextExpiry ? ` (the first expires at ${nextExpiry.toISOString()})` : "";
+    throw new ProblemError(409, "report-quota", `You hold ${stored} reports, the most one user may keep; wait for old ones to expire${first}, or use one you have.`, {
+      stored,
+      nextExpiresAt: nextExpiry?.toISOString() ?? null,
+    });
+  }
   const { id, status, joined } = await createOrJoinReport(clients.db, {
     organizationId: caller.organizationId,
     requestedBy: caller.userId,
@@ -58,7 +72,7 @@ export async function requestReport(clients: Clients, env: Env, publisher: Publi
     timeRange: request.timeRange,
     requestKey,
     expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * 86_400_000),
-  }, new Date(Date.now() - env.REPORT_REUSE_SECONDS * 1000));
+  }, reuseSince);
   if (!joined) await publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
   return { reportId: id, status, joined };
 }
