@@ -17,7 +17,7 @@ const security = [{ bearerAuth: [] }];
 const notFound = () => new ProblemError(404, "not-found", "No report with this id.");
 const badUrl = () => new ProblemError(403, "forbidden", "The download URL is invalid or has expired.");
 /** Past its expiry a report is gone even before the clean-up deletes it (then it is a 404). */
-const expired = (expiresAt: Date) => new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`, { title: "Gone" });
+const expired = (expiresAt: Date) => new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`);
 const isExpired = (report: { expiresAt: Date }) => report.expiresAt.getTime() <= Date.now();
 
 const generateRoute = createRoute({
