@@ -30,6 +30,7 @@ describe("applyMigrations", () => {
     await applyMigrations(postgres.url);
     const first = await snapshot();
     expect(first.tables).toEqual([
+      "access_revocations",
       "aggregate_metrics",
       "course_trainers",
       "courses",
