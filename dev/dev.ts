@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { envSchema } from "../functions/env";
+import { envSchema } from "../core/env";
 import { renderDevVars } from "./dev-vars";
 import { reapRecordedGroup, recordGroup, stopGroup } from "./process-group";
 import { startStack, type Stack } from "./stack";

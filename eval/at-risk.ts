@@ -1,6 +1,6 @@
-import { type AtRiskModel, fitAtRisk, predictAtRisk } from "../jobs/analytics/at-risk";
-import { atRiskFeatures, withCohortScores } from "../jobs/analytics/at-risk-features";
-import { brierScore, expectedCalibrationError, rocAuc } from "../jobs/analytics/metrics";
+import { type AtRiskModel, fitAtRisk, predictAtRisk } from "../jobs/math/at-risk";
+import { atRiskFeatures, withCohortScores } from "../jobs/math/at-risk-features";
+import { brierScore, expectedCalibrationError, rocAuc } from "../jobs/math/metrics";
 import { loadOulad, type OuladStudent } from "./oulad";
 
 /** Snapshot days the default model has a stage for (about every month of a 9-month course). */

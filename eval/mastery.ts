@@ -1,6 +1,6 @@
-import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../jobs/analytics/bkt";
-import { fitBkt, type FitBktOptions } from "../jobs/analytics/bkt-fit";
-import { rmse, rocAuc } from "../jobs/analytics/metrics";
+import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../jobs/math/bkt";
+import { fitBkt, type FitBktOptions } from "../jobs/math/bkt-fit";
+import { rmse, rocAuc } from "../jobs/math/metrics";
 import { readCsv } from "./csv";
 
 /** Responses per skill, per student, in file order (the data's time order). */

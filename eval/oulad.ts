@@ -1,4 +1,4 @@
-import type { AtRiskInput } from "../jobs/analytics/at-risk-features";
+import type { AtRiskInput } from "../jobs/math/at-risk-features";
 import { readCsv } from "./csv";
 
 /** One student in one presentation, with everything OULAD records (the cut-off is applied later). */

@@ -10,7 +10,7 @@ import { evaluateMastery } from "./mastery";
 
 const DATA = new URL("../../shared/data/", import.meta.url);
 const EVAL_JSON = new URL("../docs/eval.json", import.meta.url);
-const MODEL_JSON = new URL("../jobs/analytics/models/at-risk.json", import.meta.url);
+const MODEL_JSON = new URL("../jobs/math/models/at-risk.json", import.meta.url);
 
 const TARGETS = { masteryAuc: 0.76, atRiskAuc: { 60: 0.75, 120: 0.84 }, ece: 0.05 } as const;
 

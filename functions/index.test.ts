@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { productionEnv } from "../test/env-fixture";
-import { cronJobs } from "../jobs/schedule";
+import { cronJobs } from "./cron";
 import worker from "./index";
 
 const env = productionEnv;

@@ -1,7 +1,7 @@
 import { createApp, createMisconfiguredApp } from "./app";
-import { loadEnv } from "./env";
-import { describeError, log } from "./logger";
-import { cronJob } from "../jobs/schedule";
+import { loadEnv } from "../core/env";
+import { describeError, log } from "../core/logger";
+import { cronJob } from "./cron";
 
 const app = createApp();
 const misconfigured = new WeakMap<object, ReturnType<typeof createMisconfiguredApp>>();

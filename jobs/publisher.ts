@@ -1,5 +1,5 @@
 import { Client } from "@upstash/qstash";
-import type { Env } from "../functions/env";
+import type { Env } from "../core/env";
 import type { JobStep } from "./messages";
 
 export interface PublishOptions {

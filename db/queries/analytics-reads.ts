@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
-import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import type { Database } from "../client";
 import { aggregateMetrics, courses, courseTrainers, enrolments, learnerAnalytics, organizations, users } from "../schema";
 
@@ -11,7 +10,7 @@ export async function latestLearnerAnalytics(db: Database, userId: string) {
     .where(eq(learnerAnalytics.userId, userId))
     .orderBy(desc(learnerAnalytics.computedAt))
     .limit(1);
-  return row && { ...row, metrics: row.metrics as LearnerMetrics };
+  return row;
 }
 
 export async function coursesTaughtBy(db: Database, trainerId: string) {
@@ -40,7 +39,7 @@ export async function latestAnalyticsOfEnrolled(db: Database, courseIds: string[
     .leftJoin(learnerAnalytics, eq(learnerAnalytics.userId, enrolments.userId))
     .where(inArray(enrolments.courseId, courseIds))
     .orderBy(enrolments.courseId, enrolments.userId, desc(learnerAnalytics.computedAt));
-  return rows.map((row) => ({ ...row, metrics: row.metrics as LearnerMetrics | null }));
+  return rows;
 }
 
 /** An organisation's layer-3 rows since `since` (groups below the minimum size were never written). */

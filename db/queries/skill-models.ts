@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { BktParams } from "../../jobs/analytics";
+import type { BktParams } from "../../core/domain/mastery";
 import type { Database } from "../client";
 import { skillModels } from "../schema";
 

@@ -1,5 +1,5 @@
 import { customType } from "drizzle-orm/pg-core";
-import { fromHex, toHex } from "../../functions/lib/hex";
+import { fromHex, toHex } from "../../core/codecs/hex";
 
 /**
  * Binary column. The Neon HTTP driver returns bytea as a Buffer-like byte array in Node and as

@@ -3,7 +3,7 @@ import { bytea } from "./bytea";
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { users } from "./users";
-import { REPORT_FORMATS, REPORT_TYPES } from "../../jobs/reports/render/model";
+import { REPORT_FORMATS, REPORT_TYPES } from "../../core/domain/reports";
 
 export const reportType = pgEnum("report_type", REPORT_TYPES);
 export const reportFormat = pgEnum("report_format", REPORT_FORMATS);

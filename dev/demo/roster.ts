@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { uuidFromHex } from "../../functions/lib/digest";
+import { uuidFromHex } from "../../core/codecs/digest";
 
 /**
  * The demo organisations, people, courses and enrolments. Everything is derived from fixed names,

@@ -1,9 +1,9 @@
 import { decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { z } from "zod";
-import type { Env } from "../env";
-import { ProblemError } from "../errors/problem";
+import type { Env } from "../../core/env";
+import { ProblemError } from "../../core/errors/problem";
 import { externalKey } from "./external-issuer";
-import { keyRing, SIGNING_ALGORITHM } from "./keys";
+import { keyRing, SIGNING_ALGORITHM } from "../../core/signing-keys";
 import { PERMISSIONS, isRole, type Role } from "./roles";
 
 /** RFC 9068's media type for JWT access tokens; a token of another `typ` is not an access token. */

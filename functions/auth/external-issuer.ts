@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, importJWK, importSPKI, type JWTVerifyGetKey } from "jose";
-import type { Env } from "../env";
+import type { Env } from "../../core/env";
 
 /** A key, or a key resolver, for `jwtVerify`. */
 type VerifyKey = JWTVerifyGetKey | CryptoKey;

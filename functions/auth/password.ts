@@ -1,4 +1,4 @@
-import { fromBase64, toBase64 } from "../lib/base64";
+import { fromBase64, toBase64 } from "../../core/codecs/base64";
 
 /**
  * Password hashing with PBKDF2-SHA256 through WebCrypto, which the Workers runtime and Node share.

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client";
 import { courseInOrganization, learnerInTrainersCourses, trainerTeachesCourse, userInOrganization } from "../../db/queries/scope";
-import { ProblemError } from "../errors/problem";
+import { ProblemError } from "../../core/errors/problem";
 import type { Caller } from "./access-token";
 
 /** Something a request asks about, by id. */

@@ -1,6 +1,6 @@
-import type { Env } from "../env";
-import { fromBase64url, toBase64url } from "../lib/base64";
-import { hmacSign, hmacVerify } from "../lib/hmac";
+import type { Env } from "../../core/env";
+import { fromBase64url, toBase64url } from "../../core/codecs/base64";
+import { hmacSign, hmacVerify } from "../../core/codecs/hmac";
 
 /** The most a download URL may live, whatever it says. */
 export const MAX_URL_LIFETIME_SECONDS = 24 * 3600;

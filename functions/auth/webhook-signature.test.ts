@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "../errors/problem";
+import { ProblemError } from "../../core/errors/problem";
 import { signWebhook, verifyWebhookSignature, type WebhookHeaders } from "./webhook-signature";
 
 const keys = { assessment: "whsec_assessment_0123456789abcdef", devLab: "whsec_devlab_0123456789abcdef" };

@@ -1,6 +1,6 @@
-import { ProblemError } from "../errors/problem";
-import { fromHex, toHex } from "../lib/hex";
-import { hmacSign, hmacVerify } from "../lib/hmac";
+import { ProblemError } from "../../core/errors/problem";
+import { fromHex, toHex } from "../../core/codecs/hex";
+import { hmacSign, hmacVerify } from "../../core/codecs/hmac";
 
 /** Deliveries older or newer than this are refused: a captured request cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;

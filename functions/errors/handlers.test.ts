@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { accessLog } from "../middleware/access-log";
 import { notFound, onError } from "./handlers";
-import { ProblemError } from "./problem";
+import { ProblemError } from "../../core/errors/problem";
 
 function app() {
   const app = new Hono();

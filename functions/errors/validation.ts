@@ -1,14 +1,6 @@
 import type { Hook } from "@hono/zod-openapi";
-import type { z } from "zod";
-import { ProblemError, type FieldError } from "./problem";
-
-/** Turns zod issues into the `errors` list of a 400 problem, one entry per failing field. */
-export function fieldErrors(target: string, error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    pointer: [target, ...issue.path.map(String)].join("."),
-    detail: issue.message,
-  }));
-}
+import { fieldErrors } from "../../core/errors/field-errors";
+import { ProblemError } from "../../core/errors/problem";
 
 /** The validation hook of every route: invalid input is a 400 problem and the handler never runs. */
 export const validationHook: Hook<any, any, any, any> = (result) => {

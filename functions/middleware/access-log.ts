@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { log } from "../logger";
+import { log } from "../../core/logger";
 
 /**
  * One structured line per request, written after the response is settled, so it carries the

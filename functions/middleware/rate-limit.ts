@@ -2,9 +2,9 @@ import type { Context, MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../app-env";
 import { isRole } from "../auth/roles";
-import { ProblemError } from "../errors/problem";
-import { addressKey } from "../lib/ip";
-import { log } from "../logger";
+import { ProblemError } from "../../core/errors/problem";
+import { addressKey } from "../../core/codecs/ip";
+import { log } from "../../core/logger";
 import { rateLimiters, type LimitedAudience } from "../services/rate-limiters";
 
 export interface Verdict {

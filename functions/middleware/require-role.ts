@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import { unauthorized, type Caller } from "../auth/access-token";
 import { ROLES, type Role } from "../auth/roles";
-import { ProblemError } from "../errors/problem";
+import { ProblemError } from "../../core/errors/problem";
 import { isRevoked } from "../services/revocation";
 
 function admitted(c: Context<AppEnv>, allowed: Set<string>): Caller {

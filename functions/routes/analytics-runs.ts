@@ -4,7 +4,7 @@ import { qstashPublisher } from "../../jobs/publisher";
 import type { AppEnv } from "../app-env";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess, type Subject } from "../auth/policy";
-import { ProblemError } from "../errors/problem";
+import { ProblemError } from "../../core/errors/problem";
 import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";

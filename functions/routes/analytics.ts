@@ -9,6 +9,7 @@ import {
   organizationOf,
 } from "../../db/queries/analytics-reads";
 import { findRun } from "../../db/queries/runs";
+import { storedLearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import { qstashPublisher } from "../../jobs/publisher";
 import type { AppEnv } from "../app-env";
 import { assertCanAccess } from "../auth/policy";
@@ -76,7 +77,7 @@ export function registerAnalyticsRoutes(app: OpenAPIHono<AppEnv>): void {
     if (userId !== caller.userId) await assertCanAccess(clients.db, caller, { kind: "learner", id: userId });
     return serveCached(c, { kind: "learner", id: userId }, variantOf(query), query.refreshCache, async () => {
       const row = await latestLearnerAnalytics(clients.db, userId);
-      if (row) return { body: learnerView(userId, row, query.timeRange, query.includePredictions), cacheable: true };
+      if (row) return { body: learnerView(userId, { ...row, metrics: storedLearnerMetrics(row.metrics) }, query.timeRange, query.includePredictions), cacheable: true };
       const { runId } = await requestRun(clients, c.env, qstashPublisher(c.env), { organizationId: caller.organizationId, scope: "user", scopeId: userId });
       return { body: pendingLearner(userId, query.timeRange, runId), cacheable: false };
     }) as never;
@@ -100,7 +101,8 @@ export function registerAnalyticsRoutes(app: OpenAPIHono<AppEnv>): void {
           pendingRunId ??= runId;
         }
       }
-      return { body: trainerView(trainerId, courses, rows, query.timeRange, pendingRunId), cacheable: !nothingYet };
+      const stored = rows.map((row) => ({ ...row, metrics: row.metrics === null ? null : storedLearnerMetrics(row.metrics) }));
+      return { body: trainerView(trainerId, courses, stored, query.timeRange, pendingRunId), cacheable: !nothingYet };
     }) as never;
   });
 

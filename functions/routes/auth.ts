@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
-import { keyRing } from "../auth/keys";
-import { ProblemError } from "../errors/problem";
+import { keyRing } from "../../core/signing-keys";
+import { ProblemError } from "../../core/errors/problem";
 import { checkSignInLimits } from "../middleware/sign-in-limits";
 import { requireRole } from "../middleware/require-role";
 import { jwksSchema, loginBody, profileSchema, refreshBody, tokenPairSchema } from "../schemas/auth";

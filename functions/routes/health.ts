@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
-import { ProblemError } from "../errors/problem";
+import { ProblemError } from "../../core/errors/problem";
 import { healthSchema, liveSchema, readySchema } from "../schemas/health";
 import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";

@@ -6,7 +6,7 @@ import * as schema from "../../db/schema";
 import { productionEnv } from "../../test/env-fixture";
 import type { AppEnv } from "../app-env";
 import { signFileUrl } from "../auth/signed-url";
-import { loadEnv, type Env } from "../env";
+import { loadEnv, type Env } from "../../core/env";
 import { onError } from "../errors/handlers";
 import { validationHook } from "../errors/validation";
 import type { Clients } from "../services/clients";

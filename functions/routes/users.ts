@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { listPeople } from "../../db/queries/directory";
 import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
-import { decodeCursor, encodeCursor } from "../lib/base64";
+import { decodeCursor, encodeCursor } from "../../core/codecs/base64";
 import { assertCanAccess } from "../auth/policy";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";

@@ -3,8 +3,8 @@ import { acceptDelivery, subjectsWithOrganizations } from "../../db/queries/webh
 import { qstashPublisher } from "../../jobs/publisher";
 import type { AppEnv } from "../app-env";
 import { verifyWebhookSignature } from "../auth/webhook-signature";
-import { ProblemError } from "../errors/problem";
-import { fieldErrors } from "../errors/validation";
+import { ProblemError } from "../../core/errors/problem";
+import { fieldErrors } from "../../core/errors/field-errors";
 import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";

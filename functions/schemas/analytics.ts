@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { TIME_RANGES } from "../../jobs/analytics/time-range";
+import { TIME_RANGES } from "../../core/domain/time-range";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { booleanFlag } from "./common";
 

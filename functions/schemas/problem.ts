@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PROBLEM_CONTENT_TYPE } from "../errors/problem";
+import { PROBLEM_CONTENT_TYPE } from "../../core/errors/problem";
 
 export const problemSchema = z
   .object({

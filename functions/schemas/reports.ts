@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { TIME_RANGES } from "../../jobs/analytics/time-range";
+import { TIME_RANGES } from "../../core/domain/time-range";
 import { REPORT_FORMATS, REPORT_TYPES } from "../../jobs/reports/render/model";
 
 export const REPORT_STATUSES = ["queued", "rendering", "ready", "failed"] as const;

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { log } from "../logger";
-import { versionKey, type CacheSubject } from "./cache-versions";
+import { log } from "../../core/logger";
+import { versionKey, type CacheSubject } from "../../jobs/cache-versions";
 
 /** Cached answers live 24 h; a refresh invalidates them sooner by moving their subject's version. */
 export const CACHE_TTL_SECONDS = 24 * 3600;

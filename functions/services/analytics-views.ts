@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/analytics";
+import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/math";
 import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import { SERVICES } from "../../jobs/collect/contracts";
 import type { learnerAnalyticsSchema, organizationAnalyticsSchema, trainerAnalyticsSchema } from "../schemas/analytics";

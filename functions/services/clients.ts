@@ -1,6 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { createDatabase, type Database } from "../../db/client";
-import type { Env } from "../env";
+import type { Env } from "../../core/env";
 
 /** The connections a request may use. Created once per isolate and shared by its requests. */
 export interface Clients {

@@ -3,9 +3,9 @@ import { dedupId, type Publisher } from "../../jobs/publisher";
 import type { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess } from "../auth/policy";
-import type { Env } from "../env";
-import { ProblemError } from "../errors/problem";
-import { sha256Hex } from "../lib/digest";
+import type { Env } from "../../core/env";
+import { ProblemError } from "../../core/errors/problem";
+import { sha256Hex } from "../../core/codecs/digest";
 import type { generateBody, reportSchema } from "../schemas/reports";
 import type { Clients } from "./clients";
 

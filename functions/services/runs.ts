@@ -1,8 +1,8 @@
 import { finishRun, queueRun, stepsOfRun, type findRun, type RunScope } from "../../db/queries/runs";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { dedupId, type Publisher } from "../../jobs/publisher";
-import type { Env } from "../env";
-import { ProblemError } from "../errors/problem";
+import type { Env } from "../../core/env";
+import { ProblemError } from "../../core/errors/problem";
 import type { z } from "@hono/zod-openapi";
 import type { runSchema } from "../schemas/runs";
 import type { Clients } from "./clients";

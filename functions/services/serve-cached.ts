@@ -2,9 +2,9 @@ import type { Context } from "hono";
 import { endTime, startTime } from "hono/timing";
 import type { AppEnv } from "../app-env";
 import { unauthorized } from "../auth/access-token";
-import { sha256Hex } from "../lib/digest";
+import { sha256Hex } from "../../core/codecs/digest";
 import { readCache, writeCache, type CachedAnswer } from "./analytics-cache";
-import type { CacheSubject } from "./cache-versions";
+import type { CacheSubject } from "../../jobs/cache-versions";
 import { revocationKeys, revokedInPostgres } from "./revocation";
 
 export interface Built {

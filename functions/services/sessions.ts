@@ -2,10 +2,10 @@ import { findAccount, findCredentials } from "../../db/queries/users";
 import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefreshToken } from "../../db/queries/refresh-tokens";
 import { issueAccessToken, unauthorized, type Caller } from "../auth/access-token";
 import { hashPassword, verifyPassword } from "../auth/password";
-import type { Env } from "../env";
-import { toBase64url } from "../lib/base64";
-import { sha256Hex } from "../lib/digest";
-import { ProblemError } from "../errors/problem";
+import type { Env } from "../../core/env";
+import { toBase64url } from "../../core/codecs/base64";
+import { sha256Hex } from "../../core/codecs/digest";
+import { ProblemError } from "../../core/errors/problem";
 import type { Clients } from "./clients";
 import { revoke, sessionRevocation, tokenRevocation } from "./revocation";
 

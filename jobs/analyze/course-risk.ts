@@ -1,4 +1,4 @@
-import { atRiskFeatures, DAY_MS, DEFAULT_AT_RISK_MODEL, predictAtRisk, type AtRiskInput, type AtRiskModel, type AtRiskPrediction } from "../analytics";
+import { atRiskFeatures, DAY_MS, DEFAULT_AT_RISK_MODEL, predictAtRisk, type AtRiskInput, type AtRiskModel, type AtRiskPrediction } from "../math";
 import type { LearnerEvidence } from "./evidence";
 
 /** A course without a due date is assumed to run this long (the simulator's and a typical cohort's span). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../analytics";
+import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../math";
 import { gatherEvidence, type LearnerSnapshots } from "./evidence";
 import { learnerMetrics } from "./learner-metrics";
 

@@ -10,7 +10,7 @@ import {
   skillGapPriorities,
   WEEK_MS,
   type BktParams,
-} from "../analytics";
+} from "../math";
 import { courseRisk } from "./course-risk";
 import type { LearnerEvidence } from "./evidence";
 
@@ -113,3 +113,9 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
 }
 
 export type LearnerMetrics = ReturnType<typeof learnerMetrics>;
+
+/**
+ * A layer-2 row's `metrics` as stored. Only `learnerMetrics` writes that column (through the
+ * analyze step), so the stored JSON has its shape; the database layer hands it over untyped.
+ */
+export const storedLearnerMetrics = (value: unknown): LearnerMetrics => value as LearnerMetrics;

@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { log } from "../../functions/logger";
+import { log } from "../../core/logger";
 
 const key = (service: string) => `circuit:${service}`;
 

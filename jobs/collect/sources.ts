@@ -1,5 +1,5 @@
-import type { Env } from "../../functions/env";
-import { serviceToken } from "../../functions/auth/service-token";
+import type { Env } from "../../core/env";
+import { serviceToken } from "./service-token";
 import { ANALYTICS_DATA_PATH, payloadSchemas, type ServiceName } from "./contracts";
 
 export type SourceResult = { ok: true; payload: unknown } | { ok: false; reason: string };

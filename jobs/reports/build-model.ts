@@ -1,8 +1,8 @@
 import { courseTitles, latestAnalyticsOfEnrolled, latestLearnerAnalytics, organizationAggregates, organizationOf } from "../../db/queries/analytics-reads";
 import type { Database } from "../../db/client";
 import { findUserInOrganization } from "../../db/queries/users";
-import { scoreDistribution, TIME_RANGE_DAYS } from "../analytics";
-import type { LearnerMetrics } from "../analyze/learner-metrics";
+import { scoreDistribution, TIME_RANGE_DAYS } from "../math";
+import { storedLearnerMetrics } from "../analyze/learner-metrics";
 import type { ReportModel } from "./render/model";
 
 export interface ReportRequest {
@@ -39,8 +39,9 @@ function chartsWithData(charts: Charts): Charts {
 async function courseCohort(db: Database, courseIds: string[]) {
   const rows = await latestAnalyticsOfEnrolled(db, courseIds);
   return rows.flatMap((row) => {
-    const entry = row.metrics?.courses.find((c) => c.courseId === row.courseId);
-    return row.metrics && entry ? [{ ...row, metrics: row.metrics as LearnerMetrics, entry }] : [];
+    const metrics = row.metrics === null ? null : storedLearnerMetrics(row.metrics);
+    const entry = metrics?.courses.find((c) => c.courseId === row.courseId);
+    return metrics && entry ? [{ ...row, metrics, entry }] : [];
   });
 }
 
@@ -60,7 +61,7 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
 
   if (request.type === "learner-progress") {
     const [user, analytics] = await Promise.all([findUserInOrganization(db, request.scopeId, request.organizationId), latestLearnerAnalytics(db, request.scopeId)]);
-    const m = analytics?.metrics;
+    const m = analytics ? storedLearnerMetrics(analytics.metrics) : undefined;
     return {
       ...base,
       title: "Learner progress",

@@ -1,7 +1,7 @@
 import { writeAggregates, writePeerPercentiles } from "../../db/queries/aggregates";
 import { coursesAndTrainersOf } from "../../db/queries/learner-analytics";
 import { findRun, finishRun, stepsOfRun, unfinishedChildren } from "../../db/queries/runs";
-import { bumpVersions, type CacheSubject } from "../../functions/services/cache-versions";
+import { bumpVersions, type CacheSubject } from "../cache-versions";
 import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";

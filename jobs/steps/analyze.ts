@@ -1,4 +1,4 @@
-import { sha256Hex } from "../../functions/lib/digest";
+import { sha256Hex } from "../../core/codecs/digest";
 import { previousHashes, upsertLearnerAnalytics } from "../../db/queries/learner-analytics";
 import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
 import { skillModelsOf } from "../../db/queries/skill-models";
@@ -13,7 +13,7 @@ import { PERSONAL_DATA_DAYS } from "./collect";
 
 /**
  * Computes the analytics of the batch's learners from the run's snapshots (pure functions in
- * jobs/analytics) and stores them as layer 2. Which learners' figures changed since their last
+ * jobs/math) and stores them as layer 2. Which learners' figures changed since their last
  * run is recorded, so the aggregate step invalidates exactly their cache entries.
  */
 export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage): Promise<void> {

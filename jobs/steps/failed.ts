@@ -1,7 +1,7 @@
 import { endStep, findRun, findStep, finishRun } from "../../db/queries/runs";
-import { ProblemError } from "../../functions/errors/problem";
-import { fieldErrors } from "../../functions/errors/validation";
-import { fromBase64 } from "../../functions/lib/base64";
+import { ProblemError } from "../../core/errors/problem";
+import { fieldErrors } from "../../core/errors/field-errors";
+import { fromBase64 } from "../../core/codecs/base64";
 import type { JobContext } from "../context";
 import { failureCallback, runStepMessage } from "../messages";
 

@@ -1,6 +1,6 @@
 import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { responseSequences, upsertSkillModels } from "../../db/queries/skill-models";
-import { fitBkt } from "../analytics";
+import { fitBkt } from "../math";
 import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { findRun, finishRun, queueRun, startRun } from "../../db/queries/runs";
 import { organizations, pipelineRuns } from "../../db/schema";
-import { sha256Hex, uuidFromHex } from "../../functions/lib/digest";
+import { sha256Hex, uuidFromHex } from "../../core/codecs/digest";
 import type { JobContext } from "../context";
 import type { ScheduledMessage } from "../messages";
 import { dedupId } from "../publisher";

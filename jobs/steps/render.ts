@@ -1,6 +1,6 @@
 import { claimReport, failReport, storeReportFile } from "../../db/queries/reports";
-import { sha256Hex } from "../../functions/lib/digest";
-import { describeError, log } from "../../functions/logger";
+import { sha256Hex } from "../../core/codecs/digest";
+import { describeError, log } from "../../core/logger";
 import type { JobContext } from "../context";
 import type { ReportMessage } from "../messages";
 import { buildReportModel, type ReportRequest } from "../reports/build-model";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { TIME_RANGES } from "../../analytics/time-range";
+import { REPORT_TYPES } from "../../../core/domain/reports";
+import { TIME_RANGES } from "../../../core/domain/time-range";
 
 /**
  * The source-neutral report model: everything a renderer (PDF, CSV, JSON) needs, already computed
@@ -13,9 +14,7 @@ const isoDateTime = () => z.iso.datetime({ offset: true });
 /** A finite number (zod 4 rejects NaN and ±Infinity), as JSON can carry it. */
 const finite = () => z.number();
 
-export const REPORT_TYPES = ["learner-progress", "course-performance", "organization-summary", "at-risk"] as const;
-export const REPORT_FORMATS = ["pdf", "csv", "json"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, REPORT_TYPES, type ReportFormat } from "../../../core/domain/reports";
 
 export const ReportTypeSchema = z.enum(REPORT_TYPES).describe("Kind of report. Renderers treat every type alike (the content is in the other fields); the PDF names it in its subject metadata.");
 

@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
-import type { Env } from "../env";
-import { keyRing, SIGNING_ALGORITHM } from "./keys";
+import type { Env } from "../../core/env";
+import { keyRing, SIGNING_ALGORITHM } from "../../core/signing-keys";
 
 /** The subject upstream services see on our calls. */
 export const SERVICE_SUBJECT = "service:learning-analytics-api";

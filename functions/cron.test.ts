@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cronJob, cronJobs } from "./schedule";
+import { cronJob, cronJobs } from "./cron";
 
 describe("cronJob", () => {
   it("finds the registered jobs and no member of Object.prototype", () => {

@@ -11,6 +11,6 @@ export * from "./logistic";
 export * from "./metrics";
 export * from "./projection";
 export * from "./skill-gaps";
-export * from "./time";
+export * from "../../core/domain/time";
 export * from "./velocity";
-export * from "./time-range";
+export * from "../../core/domain/time-range";

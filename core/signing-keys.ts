@@ -1,5 +1,5 @@
 import { importJWK } from "jose";
-import type { Env } from "../env";
+import type { Env } from "./env";
 
 /** Access tokens and service tokens are signed with ES256 (ECDSA P-256, SHA-256). */
 export const SIGNING_ALGORITHM = "ES256" as const;

@@ -1,4 +1,4 @@
-import { type Instant, toMs, WEEK_MS } from "./time";
+import { type Instant, toMs, WEEK_MS } from "../../core/domain/time";
 
 export interface ProjectionInput {
   asOf: Instant;

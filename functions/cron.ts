@@ -1,8 +1,8 @@
-import type { Env } from "../functions/env";
-import { ownEntry } from "../functions/lib/own";
-import { getClients } from "../functions/services/clients";
-import { mirrorRevocations } from "../functions/services/revocation";
-import { dedupId, qstashPublisher } from "./publisher";
+import type { Env } from "../core/env";
+import { ownEntry } from "../core/codecs/own";
+import { getClients } from "./services/clients";
+import { mirrorRevocations } from "./services/revocation";
+import { dedupId, qstashPublisher } from "../jobs/publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
 export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;

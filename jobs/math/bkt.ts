@@ -1,3 +1,6 @@
+import type { BktParams } from "../../core/domain/mastery";
+
+export type { BktParams };
 /**
  * Bayesian Knowledge Tracing (Corbett & Anderson 1995): a two-state hidden Markov model per skill
  * (unmastered / mastered) observed through right/wrong answers. `pForget > 0` adds the forgetting
@@ -5,18 +8,6 @@
  * practice data markedly better than the no-forgetting assumption.
  */
 
-export interface BktParams {
-  /** P(mastered) before the first response. */
-  pInit: number;
-  /** P(unmastered → mastered) between two responses. */
-  pLearn: number;
-  /** P(correct | unmastered). */
-  pGuess: number;
-  /** P(wrong | mastered). */
-  pSlip: number;
-  /** P(mastered → unmastered) between two responses; 0 is standard BKT. */
-  pForget: number;
-}
 
 /** Literature defaults for a skill with no fitted parameters. */
 export const DEFAULT_BKT_PARAMS: Readonly<BktParams> = Object.freeze({ pInit: 0.3, pLearn: 0.1, pGuess: 0.2, pSlip: 0.1, pForget: 0 });
