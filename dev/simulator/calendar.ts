@@ -1,6 +1,7 @@
 /** UTC calendar arithmetic: the simulator thinks in whole days so answers are stable within a day. */
+import { DAY_MS } from "../../core/domain/time";
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
 

@@ -3,6 +3,8 @@ import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/m
 import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import { SERVICES } from "../../jobs/collect/contracts";
 import type { learnerAnalyticsSchema, organizationAnalyticsSchema, trainerAnalyticsSchema } from "../schemas/analytics";
+import { DAY_MS, WEEK_MS } from "../../core/domain/time";
+import { mean } from "../../core/domain/stats";
 
 export type LearnerAnalyticsBody = z.infer<typeof learnerAnalyticsSchema>;
 export type TrainerAnalyticsBody = z.infer<typeof trainerAnalyticsSchema>;
@@ -11,11 +13,9 @@ type Sources = LearnerAnalyticsBody["sources"];
 
 /** How many of the stored weekly velocity figures a time range covers (the collected window is 13 weeks). */
 const WEEKS: Record<TimeRange, number> = { "7d": 1, "30d": 4, "90d": 13, "1y": 52 };
-const WEEK_MS = 7 * 86_400_000;
 /** Trainers see a learner as at risk from this probability on. */
 const AT_RISK_FROM = 0.5;
 
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 const round = (value: number | null, digits = 4) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
 
 /** Per service, how many of the subjects' analytics it contributed to. */
@@ -28,7 +28,7 @@ export function countSources(metrics: LearnerMetrics[]): Sources {
   ) as Sources;
 }
 
-export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - TIME_RANGE_DAYS[timeRange] * 86_400_000);
+export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - TIME_RANGE_DAYS[timeRange] * DAY_MS);
 
 export function pendingLearner(userId: string, timeRange: TimeRange, runId: string): LearnerAnalyticsBody {
   return { subject: { type: "learner", id: userId }, state: "pending", timeRange, computedAt: null, dataAsOf: null, runId, sources: countSources([]), velocity: null, mastery: null, skillGaps: null, engagement: null };

@@ -8,6 +8,7 @@ import { ProblemError } from "../../core/errors/problem";
 import { sha256Hex } from "../../core/codecs/digest";
 import type { generateBody, reportSchema } from "../schemas/reports";
 import type { Clients } from "./clients";
+import { DAY_MS } from "../../core/domain/time";
 
 type GenerateRequest = z.infer<typeof generateBody>;
 
@@ -71,7 +72,7 @@ export async function requestReport(clients: Clients, env: Env, publisher: Publi
     scopeId: scope.id,
     timeRange: request.timeRange,
     requestKey,
-    expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * 86_400_000),
+    expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * DAY_MS),
   }, reuseSince);
   if (!joined) await publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
   return { reportId: id, status, joined };

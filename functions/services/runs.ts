@@ -1,5 +1,7 @@
 import { finishRun, queueRun, stepsOfRun, type findRun, type RunScope } from "../../db/queries/runs";
+import { ownEntry } from "../../core/codecs/own";
 import { SERVICES } from "../../jobs/collect/contracts";
+import type { SourceCoverage } from "../../jobs/steps/collect";
 import { dedupId, type Publisher } from "../../jobs/publisher";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
@@ -59,12 +61,12 @@ export async function describeRun(clients: Clients, run: NonNullable<Awaited<Ret
       return [stage, view];
     }),
   );
-  const coverage = Object.fromEntries(SERVICES.map((service) => [service, { ok: 0, failed: 0 } as { ok: number; failed: number; lastError?: string }]));
+  const coverage: Record<string, SourceCoverage> = Object.fromEntries(SERVICES.map((service) => [service, { ok: 0, failed: 0 }]));
   for (const step of steps) {
     if (step.step !== "collect" || step.status !== "completed") continue;
-    const sources = (step.detail?.sources ?? {}) as Record<string, { ok: number; failed: number; lastError?: string }>;
+    const sources = (step.detail?.sources ?? {}) as Record<string, SourceCoverage>;
     for (const [service, entry] of Object.entries(sources)) {
-      const total = coverage[service];
+      const total = ownEntry(coverage, service);
       if (!total) continue;
       total.ok += entry.ok;
       total.failed += entry.failed;
@@ -83,6 +85,6 @@ export async function describeRun(clients: Clients, run: NonNullable<Awaited<Ret
     error: run.error,
     stages,
     sources: coverage,
-    missingSources: collected ? SERVICES.filter((service) => coverage[service]!.ok === 0) : [],
+    missingSources: collected ? SERVICES.filter((service) => (coverage[service]?.ok ?? 0) === 0) : [],
   };
 }

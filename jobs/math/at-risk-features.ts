@@ -1,3 +1,5 @@
+import { mean } from "../../core/domain/stats";
+
 /**
  * The source-neutral description of one learner in one course at one moment, and the features the
  * at-risk model is built on. The OULAD evaluation and the live pipeline both produce an
@@ -76,7 +78,6 @@ export type AtRiskFeatures = Record<AtRiskFeatureName, number | null>;
 const CAP_SHARE = 0.1;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
-const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 /** Weighted mean, with equal weights when every weight is 0 (formative assessments still count). */
 function weightedMean(values: readonly number[], weights: readonly number[]): number | null {

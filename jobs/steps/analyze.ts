@@ -10,6 +10,7 @@ import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 import { PERSONAL_DATA_DAYS } from "./collect";
+import { DAY_MS } from "../../core/domain/time";
 
 /**
  * Computes the analytics of the batch's learners from the run's snapshots (pure functions in
@@ -26,7 +27,7 @@ export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage)
       skillModelsOf(ctx.db, run.organizationId!),
       previousHashes(ctx.db, runId, learners),
     ]);
-    const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * 86_400_000);
+    const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * DAY_MS);
     const rows = await Promise.all(
       learners.map(async (userId) => {
         const own = Object.fromEntries(snapshots.filter((s) => s.subject === learnerSubject(userId)).map((s) => [s.service, s.payload])) as LearnerSnapshots;

@@ -7,6 +7,7 @@ import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
+import { DAY_MS } from "../../core/domain/time";
 
 /** Layer 2 (personal data) is kept for 7 days. */
 export const PERSONAL_DATA_DAYS = 7;
@@ -56,7 +57,7 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
     }
     await breakers.record(outcomes, ctx.now);
 
-    const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * 86_400_000);
+    const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * DAY_MS);
     await upsertSnapshots(
       ctx.db,
       calls.flatMap(({ userId, service, result }) =>

@@ -5,6 +5,7 @@ import type { JobContext } from "../context";
 import type { ReportMessage } from "../messages";
 import { buildReportModel, type ReportRequest } from "../reports/build-model";
 import { render } from "../reports/render";
+import { DAY_MS } from "../../core/domain/time";
 
 /**
  * Why a report failed, as its requester may read it: a short reason and a reference to the log
@@ -31,7 +32,7 @@ export async function renderReport(ctx: JobContext, { reportId }: ReportMessage)
       contentType: file.contentType,
       fileName: `${report.type}-${ctx.now.toISOString().slice(0, 10)}.${file.extension}`,
       sha256: await sha256Hex(file.bytes),
-      expiresAt: new Date(ctx.now.getTime() + ctx.env.REPORT_RETENTION_DAYS * 86_400_000),
+      expiresAt: new Date(ctx.now.getTime() + ctx.env.REPORT_RETENTION_DAYS * DAY_MS),
     });
   } catch (error) {
     log("error", "report rendering failed", { requestId: ctx.requestId, reportId, ...describeError(error) });
