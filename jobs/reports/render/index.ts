@@ -8,7 +8,6 @@ export { renderJson } from "./json";
 export * from "./model";
 export { renderPdf, sanitizeWinAnsi } from "./pdf";
 
-
 export interface RenderedReport {
   bytes: Uint8Array;
   /** For the `Content-Type` header. */

@@ -1,7 +1,7 @@
 import type { PDFFont } from "pdf-lib";
 
 /**
- * Text as the standard fonts can draw it: WinAnsi sanitising, measuring, truncating, wrapping.
+ * Text as the standard fonts can draw it: WinAnsi sanitising, truncating with "…", wrapping.
  *
  * Fonts are the standard Helvetica / Helvetica-Bold (not embedded; viewers substitute a metric
  * compatible face). They encode WinAnsi (Windows-1252) only: text is NFC-normalised, a few
