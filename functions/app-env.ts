@@ -7,8 +7,8 @@ import type { Clients } from "./services/clients";
 export interface Variables {
   requestId: string;
   clients: Clients;
-  /** The verified caller, or null when the request carries no valid token. */
-  caller: Caller | null;
+  /** Who the request's token says is calling (verified signature and claims), or null without a valid token. */
+  credential: Caller | null;
   /** Why there is no caller (missing, malformed, invalid or revoked token), for a 401 if the route needs one. */
   authError?: ProblemError;
 }
@@ -17,4 +17,12 @@ export interface Variables {
 export interface AppEnv {
   Bindings: Env;
   Variables: Variables;
+}
+
+/**
+ * The environment of routes behind `requireRole`: the caller is established (a valid, unrevoked
+ * token of an allowed role), so handlers read `c.get("caller")` without a null check.
+ */
+export interface AuthenticatedEnv extends AppEnv {
+  Variables: Variables & { caller: Caller };
 }

@@ -2,7 +2,7 @@ import type { Env } from "../core/env";
 import { ownEntry } from "../core/codecs/own";
 import { getClients } from "./services/clients";
 import { mirrorRevocations } from "./services/revocation";
-import { dedupId, qstashPublisher } from "../jobs/publisher";
+import { dedupId } from "../jobs/publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
 export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;
@@ -14,7 +14,7 @@ export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;
 export const cronJobs: Record<string, CronJob> = {
   // 02:00 UTC: the nightly run, started through QStash so that its start is signed and retried.
   "0 2 * * *": (env, scheduledTime) =>
-    qstashPublisher(env).publish(
+    getClients(env).publisher.publish(
       "nightly",
       { scheduledTime: scheduledTime.toISOString(), round: 0 },
       { deduplicationId: dedupId("nightly", scheduledTime.toISOString().slice(0, 10)) },

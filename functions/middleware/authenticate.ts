@@ -14,7 +14,7 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
  * the 401. Revocation (a Redis lookup) is checked later, by `requireRole` or by the cache read.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set("caller", null);
+  c.set("credential", null);
   const header = c.req.header("Authorization");
   if (header === undefined) {
     c.set("authError", unauthorized("An access token is required.", false));
@@ -27,7 +27,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   try {
     startTime(c, "auth");
-    c.set("caller", await verifyAccessToken(c.env, match[1]!));
+    c.set("credential", await verifyAccessToken(c.env, match[1]!));
   } catch (error) {
     if (!(error instanceof ProblemError)) throw error;
     c.set("authError", error);

@@ -25,7 +25,7 @@ export const clientAddress = (c: Context): string | null => {
   return header === undefined ? null : addressKey(header);
 };
 
-const failedOpen = (c: Context<AppEnv>, audience: LimitedAudience, error: unknown) =>
+const failedOpen = <E extends AppEnv>(c: Context<E>, audience: LimitedAudience, error: unknown) =>
   log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
 
 /**
@@ -34,7 +34,7 @@ const failedOpen = (c: Context<AppEnv>, audience: LimitedAudience, error: unknow
  * (the caller decides whether that fails open or closed). The limiter's background writes finish
  * through `waitUntil`.
  */
-export async function consume(c: Context<AppEnv>, audience: LimitedAudience, identifier: string, rate = 1): Promise<Verdict | null> {
+export async function consume<E extends AppEnv>(c: Context<E>, audience: LimitedAudience, identifier: string, rate = 1): Promise<Verdict | null> {
   const limiter = rateLimiters(c.env, c.get("clients").redis)[audience];
   try {
     const result = await limiter.limit(identifier, { rate });
@@ -51,7 +51,7 @@ export async function consume(c: Context<AppEnv>, audience: LimitedAudience, ide
 }
 
 /** The audience's verdict for `identifier` without counting anything; null when Redis cannot answer. */
-export async function peek(c: Context<AppEnv>, audience: LimitedAudience, identifier: string): Promise<Verdict | null> {
+export async function peek<E extends AppEnv>(c: Context<E>, audience: LimitedAudience, identifier: string): Promise<Verdict | null> {
   try {
     const { remaining, reset, limit } = await rateLimiters(c.env, c.get("clients").redis)[audience].getRemaining(identifier);
     return { success: remaining > 0, remaining, reset, limit };
@@ -84,7 +84,7 @@ export const rateLimitBucket = (caller: { role: string; userId: string } | null,
  * (`refreshCache=true`) costs two requests: it makes the database do the work. Fails open.
  */
 export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const [audience, identifier] = rateLimitBucket(c.get("caller"), clientAddress(c));
+  const [audience, identifier] = rateLimitBucket(c.get("credential"), clientAddress(c));
   const rate = c.req.query("refreshCache") === "true" ? 2 : 1;
   startTime(c, "ratelimit");
   const verdict = await consume(c, audience, identifier, rate);

@@ -1,14 +1,16 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env";
+import type { AuthenticatedEnv } from "../app-env";
 import { unauthorized, type Caller } from "../auth/access-token";
 import { ROLES, type Role } from "../auth/roles";
 import { ProblemError } from "../../core/errors/problem";
 import { isRevoked } from "../services/revocation";
 
-function admitted(c: Context<AppEnv>, allowed: Set<string>): Caller {
-  const caller = c.get("caller");
+/** The request's credential if it names an allowed role, set as the route's caller; else the 401 or 403. */
+function admit(c: Context<AuthenticatedEnv>, allowed: Set<string>): Caller {
+  const caller = c.get("credential");
   if (!caller) throw c.get("authError") ?? new ProblemError(401, "unauthorized", "An access token is required.");
   if (!allowed.has(caller.role)) throw new ProblemError(403, "forbidden", `This route is for ${[...allowed].join(", ")} only.`);
+  c.set("caller", caller);
   return caller;
 }
 
@@ -19,10 +21,10 @@ const allowedRoles = (roles: Role[]) => new Set<string>(roles.length > 0 ? roles
  * none are named) whose token is not revoked: no valid token → 401 (with the reason
  * `authenticate` found), another role (or one this API does not know) → 403.
  */
-export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+export function requireRole(...roles: Role[]): MiddlewareHandler<AuthenticatedEnv> {
   const allowed = allowedRoles(roles);
   return async (c, next) => {
-    const caller = admitted(c, allowed);
+    const caller = admit(c, allowed);
     if (await isRevoked(c.get("clients"), caller, c.get("requestId"))) throw unauthorized("The access token has been revoked.");
     await next();
   };
@@ -32,10 +34,10 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
  * As `requireRole`, for routes whose single cache read also checks revocation (in the same Redis
  * round trip), so a cached answer costs no extra round trip. Such a route must do that check.
  */
-export function requireRoleRevocationInCacheRead(...roles: Role[]): MiddlewareHandler<AppEnv> {
+export function requireRoleRevocationInCacheRead(...roles: Role[]): MiddlewareHandler<AuthenticatedEnv> {
   const allowed = allowedRoles(roles);
   return async (c, next) => {
-    admitted(c, allowed);
+    admit(c, allowed);
     await next();
   };
 }

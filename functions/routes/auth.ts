@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
 import { keyRing } from "../../core/signing-keys";
 import { ProblemError } from "../../core/errors/problem";
@@ -8,6 +7,7 @@ import { requireRole } from "../middleware/require-role";
 import { jwksSchema, loginBody, profileSchema, refreshBody, tokenPairSchema } from "../schemas/auth";
 import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
+import { profileOf } from "../services/directory";
 import { login, logout, refresh } from "../services/sessions";
 
 const tags = ["Auth"];
@@ -82,16 +82,12 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   app.openapi(logoutRoute, async (c) => {
-    await logout(c.get("clients"), c.env, c.get("caller")!, c.get("requestId"));
+    await logout(c.get("clients"), c.env, c.get("caller"), c.get("requestId"));
     return c.body(null, 204);
   });
 
   app.openapi(profileRoute, async (c) => {
-    const caller = c.get("caller")!;
-    const user = await findUserInOrganization(c.get("clients").db, caller.userId, caller.organizationId);
-    // A token from the platform's auth service may name someone this API has no record of.
-    if (!user) throw new ProblemError(404, "not-found", "No profile is recorded for this account.");
-    return c.json({ ...user, permissions: [...caller.permissions] }, 200);
+    return c.json(await profileOf(c.get("clients"), c.get("caller")), 200);
   });
 
   app.openapi(jwksRoute, async (c) => {

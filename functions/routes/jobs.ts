@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { ProblemError } from "../../core/errors/problem";
@@ -6,7 +6,6 @@ import { fieldErrors } from "../../core/errors/field-errors";
 import { ownEntry } from "../../core/codecs/own";
 import type { JobContext } from "../../jobs/context";
 import { reportMessage, runStepMessage, scheduledMessage, type JobStep } from "../../jobs/messages";
-import { qstashPublisher } from "../../jobs/publisher";
 import { aggregate } from "../../jobs/steps/aggregate";
 import { analyze } from "../../jobs/steps/analyze";
 import { cleanup } from "../../jobs/steps/cleanup";
@@ -18,28 +17,40 @@ import { plan } from "../../jobs/steps/plan";
 import { renderReport } from "../../jobs/steps/render";
 import { verifyQStashSignature, type SignedBody } from "../middleware/verify-qstash";
 
-type Handler = { schema: z.ZodType; run: (ctx: JobContext, message: never) => Promise<unknown> };
+/** A step behind its message schema: it runs only with a message that parsed. */
+type Handler = (ctx: JobContext, body: unknown) => Promise<unknown>;
+
+const step =
+  <T>(schema: z.ZodType<T>, run: (ctx: JobContext, message: T) => Promise<unknown>): Handler =>
+  (ctx, body) => {
+    const message = schema.safeParse(body);
+    if (!message.success) throw new ProblemError(400, "validation", "The job message is invalid.", { errors: fieldErrors("body", message.error) });
+    return run(ctx, message.data);
+  };
 
 const STEPS: Record<JobStep, Handler> = {
-  plan: { schema: runStepMessage, run: plan },
-  collect: { schema: runStepMessage, run: collect },
-  fit: { schema: runStepMessage, run: fit },
-  analyze: { schema: runStepMessage, run: analyze },
-  aggregate: { schema: runStepMessage, run: aggregate },
-  nightly: { schema: scheduledMessage, run: nightly },
-  cleanup: { schema: scheduledMessage, run: cleanup },
-  render: { schema: reportMessage, run: renderReport },
+  plan: step(runStepMessage, plan),
+  collect: step(runStepMessage, collect),
+  fit: step(runStepMessage, fit),
+  analyze: step(runStepMessage, analyze),
+  aggregate: step(runStepMessage, aggregate),
+  nightly: step(scheduledMessage, nightly),
+  cleanup: step(scheduledMessage, cleanup),
+  render: step(reportMessage, renderReport),
 };
 
 /** The job endpoints: QStash-signed requests only, one small idempotent step each. */
-export function jobRoutes(): Hono<AppEnv & { Variables: SignedBody }> {
-  const jobs = new Hono<AppEnv & { Variables: SignedBody }>();
-  jobs.use(verifyQStashSignature);
+type JobsEnv = AppEnv & { Variables: SignedBody };
 
-  const context = (c: { env: AppEnv["Bindings"]; get: (key: "clients" | "requestId") => unknown }): JobContext => {
-    const { db, redis } = c.get("clients") as AppEnv["Variables"]["clients"];
-    return { env: c.env, db, redis, publisher: qstashPublisher(c.env), now: new Date(), requestId: c.get("requestId") as string, fetch: (input, init) => fetch(input, init) };
-  };
+/** What a step may use, from this request's clients and a clock read once. */
+const context = (c: Context<JobsEnv>): JobContext => {
+  const { db, redis, publisher } = c.get("clients");
+  return { env: c.env, db, redis, publisher, now: new Date(), requestId: c.get("requestId"), fetch: (input, init) => fetch(input, init) };
+};
+
+export function jobRoutes(): Hono<JobsEnv> {
+  const jobs = new Hono<JobsEnv>();
+  jobs.use(verifyQStashSignature);
 
   const parseBody = (text: string): unknown => {
     try {
@@ -57,9 +68,7 @@ export function jobRoutes(): Hono<AppEnv & { Variables: SignedBody }> {
   jobs.post("/:step", async (c) => {
     const handler = ownEntry(STEPS, c.req.param("step"));
     if (!handler) throw new ProblemError(404, "not-found", `No job step ${c.req.param("step")}.`);
-    const message = handler.schema.safeParse(parseBody(c.get("signedBody")));
-    if (!message.success) throw new ProblemError(400, "validation", "The job message is invalid.", { errors: fieldErrors("body", message.error) });
-    const result = await handler.run(context(c), message.data as never);
+    const result = await handler(context(c), parseBody(c.get("signedBody")));
     return c.json({ ok: true, ...(result && typeof result === "object" ? { result } : {}) });
   });
   return jobs;

@@ -1,13 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { listPeople } from "../../db/queries/directory";
-import { findUserInOrganization } from "../../db/queries/users";
 import type { AppEnv } from "../app-env";
-import { decodeCursor, encodeCursor } from "../../core/codecs/base64";
-import { assertCanAccess } from "../auth/policy";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
 import { userPageSchema, userListQuery, userWithOrganizationSchema } from "../schemas/users";
+import { peoplePage, userInScope } from "../services/directory";
 
 const tags = ["Directory"];
 const security = [{ bearerAuth: [] }];
@@ -42,21 +39,7 @@ const listUsers = createRoute({
 
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
-  app.openapi(getUser, async (c) => {
-    const { id } = c.req.valid("param");
-    const caller = c.get("caller")!;
-    const { db } = c.get("clients");
-    await assertCanAccess(db, caller, { kind: "user", id });
-    const user = await findUserInOrganization(db, id, caller.organizationId);
-    return c.json(user!, 200);
-  });
+  app.openapi(getUser, async (c) => c.json(await userInScope(c.get("clients"), c.get("caller"), c.req.valid("param").id), 200));
 
-  app.openapi(listUsers, async (c) => {
-    const { role, department, limit, cursor } = c.req.valid("query");
-    const afterEmail = cursor === undefined ? undefined : decodeCursor(cursor);
-    const rows = await listPeople(c.get("clients").db, c.get("caller")!.organizationId, { role, department, limit: limit + 1, afterEmail });
-    const items = rows.slice(0, limit);
-    const nextCursor = rows.length > limit ? encodeCursor(items.at(-1)!.email) : null;
-    return c.json({ items, nextCursor }, 200);
-  });
+  app.openapi(listUsers, async (c) => c.json(await peoplePage(c.get("clients"), c.get("caller"), c.req.valid("query")), 200));
 }

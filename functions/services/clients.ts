@@ -1,11 +1,14 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { createDatabase, type Database } from "../../db/client";
+import { qstashPublisher, type Publisher } from "../../jobs/publisher";
 import type { Env } from "../../core/env";
 
 /** The connections a request may use. Created once per isolate and shared by its requests. */
 export interface Clients {
   db: Database;
   redis: Redis;
+  /** Job steps go through QStash. */
+  publisher: Publisher;
 }
 
 const perIsolate = new WeakMap<Env, Clients>();
@@ -24,6 +27,7 @@ export function getClients(env: Env): Clients {
         retry: { retries: 1, backoff: () => 50 },
         signal: () => AbortSignal.timeout(env.REDIS_TIMEOUT_MS),
       }),
+      publisher: qstashPublisher(env),
     };
     perIsolate.set(env, clients);
   }

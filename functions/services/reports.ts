@@ -1,12 +1,14 @@
-import { createOrJoinReport, findIdenticalReport, storedReports, type findReport } from "../../db/queries/reports";
-import { dedupId, type Publisher } from "../../jobs/publisher";
+import { createOrJoinReport, findIdenticalReport, findReport, findReportForFile, reportContent, reportHistory, storedReports } from "../../db/queries/reports";
+import { dedupId } from "../../jobs/publisher";
 import type { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess } from "../auth/policy";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
 import { sha256Hex } from "../../core/codecs/digest";
-import type { generateBody, reportSchema } from "../schemas/reports";
+import { checkFileUrl, publicBaseUrl, signFileUrl } from "../auth/signed-url";
+import { decodeCursor, encodeCursor } from "../../core/codecs/base64";
+import type { downloadSchema, fileQuery, generateBody, historyQuery, historySchema, reportSchema } from "../schemas/reports";
 import type { Clients } from "./clients";
 import { DAY_MS } from "../../core/domain/time";
 
@@ -49,7 +51,7 @@ async function reportScope(clients: Clients, caller: Caller, request: GenerateRe
  * (failed and expired ones aside) is refused with 409; concurrent requests may pass the count
  * together, which REPORT_RATE_LIMIT bounds.
  */
-export async function requestReport(clients: Clients, env: Env, publisher: Publisher, caller: Caller, request: GenerateRequest) {
+export async function requestReport(clients: Clients, env: Env, caller: Caller, request: GenerateRequest) {
   const scope = await reportScope(clients, caller, request);
   const requestKey = await sha256Hex([caller.userId, request.type, request.format, scope.type, scope.id, request.timeRange].join("\n"));
   const reuseSince = new Date(Date.now() - env.REPORT_REUSE_SECONDS * 1000);
@@ -74,7 +76,7 @@ export async function requestReport(clients: Clients, env: Env, publisher: Publi
     requestKey,
     expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * DAY_MS),
   }, reuseSince);
-  if (!joined) await publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
+  if (!joined) await clients.publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
   return { reportId: id, status, joined };
 }
 
@@ -98,3 +100,72 @@ export function reportView(row: NonNullable<Awaited<ReturnType<typeof findReport
 
 /** May the caller see this report? Their own; an admin: any of the organisation's. */
 export const canSeeReport = (caller: Caller, report: { requestedBy: string }) => caller.role === "org_admin" || report.requestedBy === caller.userId;
+
+const notFound = () => new ProblemError(404, "not-found", "No report with this id.");
+const badUrl = () => new ProblemError(403, "forbidden", "The download URL is invalid or has expired.");
+/** Past its expiry a report is gone even before the clean-up deletes it (then it is a 404). */
+const expired = (expiresAt: Date) => new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`);
+const isExpired = (report: { expiresAt: Date }) => report.expiresAt.getTime() <= Date.now();
+
+/** History pages continue after (createdAt, id) of the last row. */
+const historyCursor = (row: { createdAt: string; id: string }) => encodeCursor(`${row.createdAt}|${row.id}`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The position a cursor names; a cursor this API did not make is a 400, never ignored nor sent to the database. */
+function historyPosition(cursor: string) {
+  const [createdAt, id, ...rest] = (decodeCursor(cursor) ?? "").split("|");
+  const date = new Date(createdAt || Number.NaN);
+  if (rest.length > 0 || !id || !UUID.test(id) || Number.isNaN(date.getTime())) {
+    throw new ProblemError(400, "validation", "The request has invalid or unknown fields.", {
+      errors: [{ pointer: "query.cursor", detail: "must be a nextCursor from a previous page" }],
+    });
+  }
+  return { createdAt: date, id };
+}
+
+/** The caller's reports (an admin: the organisation's), newest first, one page after the cursor. */
+export async function historyPage(clients: Clients, caller: Caller, query: z.infer<typeof historyQuery>): Promise<z.infer<typeof historySchema>> {
+  const { type, status, limit, cursor } = query;
+  const rows = await reportHistory(clients.db, {
+    organizationId: caller.organizationId,
+    requestedBy: caller.role === "org_admin" ? undefined : caller.userId,
+    type,
+    status,
+    limit: limit + 1,
+    after: cursor ? historyPosition(cursor) : undefined,
+  });
+  const items = rows.slice(0, limit).map(reportView);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? historyCursor(last) : null };
+}
+
+/** A report the caller may see (404 for one outside their scope, as for none). */
+export async function reportInScope(clients: Clients, caller: Caller, id: string) {
+  const report = await findReport(clients.db, id, caller.organizationId);
+  if (!report || !canSeeReport(caller, report)) throw notFound();
+  return report;
+}
+
+/** A signed URL for a ready, unexpired report, on the configured public base (never the request's Host). */
+export async function downloadUrl(clients: Clients, env: Env, caller: Caller, id: string): Promise<z.infer<typeof downloadSchema>> {
+  const report = await reportInScope(clients, caller, id);
+  if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
+  if (isExpired(report)) throw expired(report.expiresAt);
+  const { path, expiresAt } = await signFileUrl(env, { reportId: report.id, organizationId: report.organizationId, format: report.format }, new Date());
+  return { url: `${publicBaseUrl(env)}${path}`, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * The file behind a signed URL. Every failure looks the same: a tampered id, signature, expiry or
+ * key id, or no such report. What the URL alone proves wrong costs no query; a valid-looking one
+ * reads only the metadata its signature covers, and the file is read only once the signature holds.
+ */
+export async function signedFile(clients: Clients, env: Env, id: string, query: z.infer<typeof fileQuery>) {
+  const verify = checkFileUrl(env, query, new Date());
+  if (!verify) throw badUrl();
+  const file = await findReportForFile(clients.db, id);
+  if (!file || !(await verify({ reportId: id, organizationId: file.organizationId, format: file.format }))) throw badUrl();
+  if (file.status === "ready" && isExpired(file)) throw expired(file.expiresAt);
+  const content = file.status === "ready" ? await reportContent(clients.db, id) : undefined;
+  if (!content) throw notFound();
+  return { file, content };
+}

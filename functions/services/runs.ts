@@ -1,12 +1,14 @@
-import { finishRun, queueRun, stepsOfRun, type findRun, type RunScope } from "../../db/queries/runs";
+import { findRun, finishRun, queueRun, stepsOfRun, type RunScope } from "../../db/queries/runs";
 import { ownEntry } from "../../core/codecs/own";
 import { SERVICES } from "../../jobs/collect/contracts";
 import type { SourceCoverage } from "../../jobs/steps/collect";
-import { dedupId, type Publisher } from "../../jobs/publisher";
+import { dedupId } from "../../jobs/publisher";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
 import type { z } from "@hono/zod-openapi";
 import type { runSchema } from "../schemas/runs";
+import type { Caller } from "../auth/access-token";
+import { assertCanAccess, assertCanSeeRun } from "../auth/policy";
 import type { Clients } from "./clients";
 
 type PipelineRunView = z.infer<typeof runSchema>;
@@ -22,11 +24,11 @@ export interface RunRequest {
  * Queues a pipeline run for a scope, or joins the one already queued for it. The run starts after
  * REFRESH_DEBOUNCE_SECONDS, so requests and webhook pings arriving meanwhile join the same run.
  */
-export async function requestRun(clients: Clients, env: Env, publisher: Publisher, request: RunRequest): Promise<{ runId: string; joined: boolean }> {
+export async function requestRun(clients: Clients, env: Env, request: RunRequest): Promise<{ runId: string; joined: boolean }> {
   const { id, joined } = await queueRun(clients.db, request);
   if (!joined) {
     try {
-      await publisher.publish("plan", { runId: id, batch: 0 }, { deduplicationId: dedupId(id, "plan", 0), delaySeconds: env.REFRESH_DEBOUNCE_SECONDS });
+      await clients.publisher.publish("plan", { runId: id, batch: 0 }, { deduplicationId: dedupId(id, "plan", 0), delaySeconds: env.REFRESH_DEBOUNCE_SECONDS });
     } catch (error) {
       // A queued run nobody will start would swallow every later request for this scope.
       await finishRun(clients.db, id, "failed", `could not be queued: ${error instanceof Error ? error.message : String(error)}`);
@@ -87,4 +89,30 @@ export async function describeRun(clients: Clients, run: NonNullable<Awaited<Ret
     sources: coverage,
     missingSources: collected ? SERVICES.filter((service) => (coverage[service]?.ok ?? 0) === 0) : [],
   };
+}
+
+/** What the caller asked to refresh: a learner, a course, or (by default) themself or, for an admin, the organisation. */
+function refreshScope(caller: Caller, body: { userId?: string; courseId?: string }): RunRequest {
+  const { organizationId } = caller;
+  if (body.courseId) return { organizationId, scope: "course", scopeId: body.courseId };
+  if (body.userId) return { organizationId, scope: "user", scopeId: body.userId };
+  if (caller.role === "org_admin") return { organizationId, scope: "organization", scopeId: organizationId };
+  return { organizationId, scope: "user", scopeId: caller.userId };
+}
+
+/** Queues (or joins) a run for what the caller asked to refresh, within their scope. */
+export async function refreshForCaller(clients: Clients, env: Env, caller: Caller, body: { userId?: string; courseId?: string }) {
+  const scope = refreshScope(caller, body);
+  if (scope.scope !== "organization") {
+    await assertCanAccess(clients.db, caller, scope.scope === "course" ? { kind: "course", id: scope.scopeId } : { kind: "user", id: scope.scopeId });
+  }
+  return requestRun(clients, env, scope);
+}
+
+/** A run the caller may see, stage by stage (404 for a run outside their scope, as for none). */
+export async function runForCaller(clients: Clients, caller: Caller, runId: string): Promise<PipelineRunView> {
+  const run = await findRun(clients.db, runId);
+  if (!run) throw new ProblemError(404, "not-found", "No run with this id.");
+  await assertCanSeeRun(clients.db, caller, run);
+  return describeRun(clients, run);
 }

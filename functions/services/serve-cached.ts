@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { endTime, startTime } from "hono/timing";
-import type { AppEnv } from "../app-env";
+import type { AuthenticatedEnv } from "../app-env";
 import { unauthorized } from "../auth/access-token";
 import { sha256Hex } from "../../core/codecs/digest";
 import { readCache, writeCache, type CachedAnswer } from "./analytics-cache";
@@ -13,7 +13,7 @@ export interface Built {
   cacheable: boolean;
 }
 
-function respond(c: Context<AppEnv>, answer: CachedAnswer, cache: "HIT" | "MISS" | "BYPASS"): Response {
+function respond(c: Context<AuthenticatedEnv>, answer: CachedAnswer, cache: "HIT" | "MISS" | "BYPASS"): Response {
   const headers = { ETag: answer.etag, "X-Cache": cache, "Cache-Control": "private, no-cache", Vary: "Authorization" };
   const match = c.req.header("If-None-Match");
   if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === answer.etag)) return c.body(null, 304, headers);
@@ -27,9 +27,9 @@ function respond(c: Context<AppEnv>, answer: CachedAnswer, cache: "HIT" | "MISS"
  * answer, and the revocation check, come from Postgres (X-Cache: BYPASS); `refresh` bypasses
  * and rewrites the entry.
  */
-export async function serveCached(c: Context<AppEnv>, subject: CacheSubject, variant: string, refresh: boolean, build: () => Promise<Built>): Promise<Response> {
+export async function serveCached(c: Context<AuthenticatedEnv>, subject: CacheSubject, variant: string, refresh: boolean, build: () => Promise<Built>): Promise<Response> {
   const clients = c.get("clients");
-  const caller = c.get("caller")!;
+  const caller = c.get("caller");
   startTime(c, "cache");
   const read = await readCache(clients.redis, subject, variant, revocationKeys(caller), c.get("requestId"));
   endTime(c, "cache");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planWebhookRuns, type Subject } from "./webhook-runs";
+import { planWebhookRuns, type Subject } from "./webhooks";
 
 const org = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 const subjects = (organizationId: string, count: number, prefix: string): Subject[] =>
