@@ -42,7 +42,9 @@ async function whereTheTimeGoes(url: string, headers: Record<string, string>, co
       }
     }),
   );
-  return Object.fromEntries(Object.entries(samples).map(([metric, values]) => [metric, { p50: percentile(values, 50), p99: percentile(values, 99) }]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([metric, values]) => [metric, { p50: percentile(values, 50), p99: percentile(values, 99) }]),
+  );
 }
 
 const api = await startTestApi({
@@ -57,10 +59,18 @@ const api = await startTestApi({
 });
 
 try {
-  const learner = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, { ...claimsFor("learner@acme.test"), exp: Math.floor(Date.now() / 1000) + 900 });
-  const admin = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, { ...claimsFor("admin@acme.test"), exp: Math.floor(Date.now() / 1000) + 900 });
+  const learner = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, {
+    ...claimsFor("learner@acme.test"),
+    exp: Math.floor(Date.now() / 1000) + 900,
+  });
+  const admin = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, {
+    ...claimsFor("admin@acme.test"),
+    exp: Math.floor(Date.now() / 1000) + 900,
+  });
   for (const token of [learner, admin]) {
-    const { runId } = (await (await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(token) })).json()) as { runId: string };
+    const { runId } = (await (await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(token) })).json()) as {
+      runId: string;
+    };
     await finishedRun(api, token, runId, 120_000);
   }
 
@@ -72,12 +82,26 @@ try {
     {
       name: "login (PBKDF2 100k)",
       path: "/api/v1/auth/login",
-      init: { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "learner@acme.test", password: "demo-password" }) },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "learner@acme.test", password: "demo-password" }),
+      },
     },
   ];
-  for (const scenario of scenarios.slice(1, 4)) await api.worker.fetch(scenario.path, { headers: scenario.init?.headers as Record<string, string> });
+  for (const scenario of scenarios.slice(1, 4))
+    await api.worker.fetch(scenario.path, { headers: scenario.init?.headers as Record<string, string> });
 
-  const results: { scenario: string; connections: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number; ratioToFloor: number }[] = [];
+  const results: {
+    scenario: string;
+    connections: number;
+    requestsPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    errors: number;
+    non2xx: number;
+    ratioToFloor: number;
+  }[] = [];
   for (const connections of CONNECTIONS) {
     let floor = 0;
     for (const scenario of scenarios) {
@@ -110,7 +134,8 @@ try {
   );
   const breakdown = await whereTheTimeGoes(`${api.worker.url}/api/v1/analytics/learner`, bearer(learner), 32, 600);
   console.log("\nwhere a cached learner request spends its time at 32 concurrent requests (Server-Timing, ms):");
-  for (const [metric, stats] of Object.entries(breakdown)) console.log(`  ${metric.padEnd(28)} p50 ${String(stats.p50).padStart(6)}   p99 ${String(stats.p99).padStart(6)}`);
+  for (const [metric, stats] of Object.entries(breakdown))
+    console.log(`  ${metric.padEnd(28)} p50 ${String(stats.p50).padStart(6)}   p99 ${String(stats.p99).padStart(6)}`);
   writeFileSync(
     new URL("./results.json", import.meta.url),
     `${JSON.stringify({ measuredAt: new Date().toISOString(), secondsPerScenario: SECONDS, results, cachedLearnerBreakdownMs: breakdown }, null, 2)}\n`,

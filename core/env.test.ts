@@ -1,5 +1,5 @@
-import { productionEnv } from "../test/env-fixture";
 import { describe, expect, it } from "vitest";
+import { productionEnv } from "../test/env-fixture";
 import { loadEnv } from "./env";
 
 const valid = productionEnv;

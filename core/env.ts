@@ -38,7 +38,12 @@ const window = z.string().regex(/^\d+ ?(ms|s|m|h|d)$/, 'must look like "15 m" or
 const origins = z
   .string()
   .default("")
-  .transform((text) => text.split(",").map((origin) => origin.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url({ protocol: /^https?$/ })));
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// or postgresql:// URL");
 
@@ -48,114 +53,116 @@ const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/, "must be a postg
  */
 export const envSchema = z
   .object({
-  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
-  APP_VERSION: z.string().min(1).default("0.0.0"),
-  BUILD_ID: z.string().min(1).default("unknown"),
-  DATABASE_URL: postgresUrl,
-  /** Where the Neon HTTP driver sends queries; unset in production (the driver derives it from DATABASE_URL). */
-  NEON_FETCH_ENDPOINT: url.optional(),
-  UPSTASH_REDIS_REST_URL: url,
-  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
-  QSTASH_URL: url.default("https://qstash.upstash.io"),
-  QSTASH_TOKEN: z.string().min(1),
-  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
-  QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
-  HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(2_000),
-  /** The deadline of every Redis REST call (both attempts): past it the call fails and its caller degrades. */
-  REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(10_000).default(500),
+    ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+    APP_VERSION: z.string().min(1).default("0.0.0"),
+    BUILD_ID: z.string().min(1).default("unknown"),
+    DATABASE_URL: postgresUrl,
+    /** Where the Neon HTTP driver sends queries; unset in production (the driver derives it from DATABASE_URL). */
+    NEON_FETCH_ENDPOINT: url.optional(),
+    UPSTASH_REDIS_REST_URL: url,
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+    QSTASH_URL: url.default("https://qstash.upstash.io"),
+    QSTASH_TOKEN: z.string().min(1),
+    QSTASH_CURRENT_SIGNING_KEY: z.string().min(1),
+    QSTASH_NEXT_SIGNING_KEY: z.string().min(1),
+    HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(2_000),
+    /** The deadline of every Redis REST call (both attempts): past it the call fails and its caller degrades. */
+    REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(10_000).default(500),
 
-  JWT_SIGNING_KEYS: signingKeys,
-  JWT_ISSUER: z.string().min(1).default("learning-analytics-api"),
-  JWT_AUDIENCE: z.string().min(1).default("learning-analytics-api"),
-  /** Access tokens live at most 15 minutes. */
-  ACCESS_TOKEN_TTL_SECONDS: positiveInt(900, 900),
-  REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600, 90 * 24 * 3600),
-  SERVICE_TOKEN_TTL_SECONDS: positiveInt(60, 300),
+    JWT_SIGNING_KEYS: signingKeys,
+    JWT_ISSUER: z.string().min(1).default("learning-analytics-api"),
+    JWT_AUDIENCE: z.string().min(1).default("learning-analytics-api"),
+    /** Access tokens live at most 15 minutes. */
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900, 900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt(30 * 24 * 3600, 90 * 24 * 3600),
+    SERVICE_TOKEN_TTL_SECONDS: positiveInt(60, 300),
 
-  /** Tokens of the platform's auth service: a JWKS URL or a public key (JWK JSON or SPKI PEM). */
-  EXTERNAL_JWT_JWKS_URL: url.optional(),
-  EXTERNAL_JWT_PUBLIC_KEY: z.string().min(1).optional(),
-  EXTERNAL_JWT_ALGORITHM: z.enum(["ES256", "ES384", "RS256", "PS256", "EdDSA"]).optional(),
-  EXTERNAL_JWT_ISSUER: z.string().min(1).optional(),
-  EXTERNAL_JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Tokens of the platform's auth service: a JWKS URL or a public key (JWK JSON or SPKI PEM). */
+    EXTERNAL_JWT_JWKS_URL: url.optional(),
+    EXTERNAL_JWT_PUBLIC_KEY: z.string().min(1).optional(),
+    EXTERNAL_JWT_ALGORITHM: z.enum(["ES256", "ES384", "RS256", "PS256", "EdDSA"]).optional(),
+    EXTERNAL_JWT_ISSUER: z.string().min(1).optional(),
+    EXTERNAL_JWT_AUDIENCE: z.string().min(1).optional(),
 
-  RATE_LIMIT_LEARNER: positiveInt(100),
-  RATE_LIMIT_TRAINER: positiveInt(200),
-  RATE_LIMIT_ORG_ADMIN: positiveInt(500),
-  RATE_LIMIT_ANONYMOUS: positiveInt(50),
-  /** Requests that reach the Worker without CF-Connecting-IP share this strict bucket. */
-  RATE_LIMIT_NO_ADDRESS: positiveInt(10),
-  RATE_LIMIT_WINDOW: window.default("15 m"),
-  /** Failed sign-ins per client address in a window (one address spraying many accounts). */
-  LOGIN_FAILURE_LIMIT_ADDRESS: positiveInt(30),
-  /** Failed sign-ins per (account, address): guessing from one place stops here, the owner elsewhere is unaffected. */
-  LOGIN_FAILURE_LIMIT_PAIR: positiveInt(5),
-  /** Failed sign-ins per account from all addresses: past this the account is under broad attack and refuses everyone. */
-  LOGIN_FAILURE_LIMIT_ACCOUNT: positiveInt(100),
-  /** Signed webhook deliveries per service in a window. */
-  WEBHOOK_RATE_LIMIT: positiveInt(600),
-  /** Report generation requests per user in a window. */
-  REPORT_RATE_LIMIT: positiveInt(20),
-  /** Analytics refresh requests (runs queued on demand) per user in a window. */
-  REFRESH_RATE_LIMIT: positiveInt(20),
-  /** Past this the limiter lets the request through rather than slow the API down. */
-  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
+    RATE_LIMIT_LEARNER: positiveInt(100),
+    RATE_LIMIT_TRAINER: positiveInt(200),
+    RATE_LIMIT_ORG_ADMIN: positiveInt(500),
+    RATE_LIMIT_ANONYMOUS: positiveInt(50),
+    /** Requests that reach the Worker without CF-Connecting-IP share this strict bucket. */
+    RATE_LIMIT_NO_ADDRESS: positiveInt(10),
+    RATE_LIMIT_WINDOW: window.default("15 m"),
+    /** Failed sign-ins per client address in a window (one address spraying many accounts). */
+    LOGIN_FAILURE_LIMIT_ADDRESS: positiveInt(30),
+    /** Failed sign-ins per (account, address): guessing from one place stops here, the owner elsewhere is unaffected. */
+    LOGIN_FAILURE_LIMIT_PAIR: positiveInt(5),
+    /** Failed sign-ins per account from all addresses: past this the account is under broad attack and refuses everyone. */
+    LOGIN_FAILURE_LIMIT_ACCOUNT: positiveInt(100),
+    /** Signed webhook deliveries per service in a window. */
+    WEBHOOK_RATE_LIMIT: positiveInt(600),
+    /** Report generation requests per user in a window. */
+    REPORT_RATE_LIMIT: positiveInt(20),
+    /** Analytics refresh requests (runs queued on demand) per user in a window. */
+    REFRESH_RATE_LIMIT: positiveInt(20),
+    /** Past this the limiter lets the request through rather than slow the API down. */
+    RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().min(50).max(5_000).default(500),
 
-  MAX_BODY_BYTES: positiveInt(64 * 1024, 10 * 1024 * 1024),
+    MAX_BODY_BYTES: positiveInt(64 * 1024, 10 * 1024 * 1024),
 
-  /** This Worker's public base URL: QStash delivers job steps to `${JOBS_BASE_URL}/jobs/<step>`. */
-  JOBS_BASE_URL: url,
-  /** Upstream services answer at `${UPSTREAM_BASE_URL}/<service>` unless UPSTREAM_URLS names another base. */
-  UPSTREAM_BASE_URL: url,
-  UPSTREAM_URLS: jsonRecord(url).default({}),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
-  /** Consecutive failures that open a source's circuit, and how long it then stays open. */
-  CIRCUIT_FAILURE_THRESHOLD: positiveInt(5, 100),
-  CIRCUIT_OPEN_SECONDS: positiveInt(60, 3_600),
-  /** Learners per collect/analyze step: bounds each step's subrequests (9 per learner) and CPU. */
-  PIPELINE_BATCH_SIZE: positiveInt(10, 100),
-  /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
-  REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
-  /**
-   * Per-service webhook secrets, JSON `{ "assessment": "…", … }`, read into a Map: a service name
-   * from a request must find only a configured secret, never an inherited `Object.prototype` member.
-   */
-  WEBHOOK_SECRETS: jsonRecord(z.string().min(16))
-    .default({})
-    .transform((secrets) => new Map(Object.entries(secrets))),
-  /**
-   * Runs one webhook delivery may queue per organisation: a delivery naming more learners and
-   * courses of one organisation than this queues (or joins) that organisation's run instead.
-   */
-  WEBHOOK_MAX_RUNS: positiveInt(20, 1_000),
+    /** This Worker's public base URL: QStash delivers job steps to `${JOBS_BASE_URL}/jobs/<step>`. */
+    JOBS_BASE_URL: url,
+    /** Upstream services answer at `${UPSTREAM_BASE_URL}/<service>` unless UPSTREAM_URLS names another base. */
+    UPSTREAM_BASE_URL: url,
+    UPSTREAM_URLS: jsonRecord(url).default({}),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+    /** Consecutive failures that open a source's circuit, and how long it then stays open. */
+    CIRCUIT_FAILURE_THRESHOLD: positiveInt(5, 100),
+    CIRCUIT_OPEN_SECONDS: positiveInt(60, 3_600),
+    /** Learners per collect/analyze step: bounds each step's subrequests (9 per learner) and CPU. */
+    PIPELINE_BATCH_SIZE: positiveInt(10, 100),
+    /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
+    REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+    /**
+     * Per-service webhook secrets, JSON `{ "assessment": "…", … }`, read into a Map: a service name
+     * from a request must find only a configured secret, never an inherited `Object.prototype` member.
+     */
+    WEBHOOK_SECRETS: jsonRecord(z.string().min(16))
+      .default({})
+      .transform((secrets) => new Map(Object.entries(secrets))),
+    /**
+     * Runs one webhook delivery may queue per organisation: a delivery naming more learners and
+     * courses of one organisation than this queues (or joins) that organisation's run instead.
+     */
+    WEBHOOK_MAX_RUNS: positiveInt(20, 1_000),
 
-  /** Keys for report download URLs, JSON `[{ "kid": "…", "secret": "…" }]`: the first signs, all verify. */
-  REPORT_URL_KEYS: jsonText("must be a JSON array of { kid, secret }").pipe(
-    z.array(z.object({ kid: z.string().regex(/^[\w.-]{1,64}$/), secret: z.string().min(32) })).min(1, "must hold at least one key"),
-  ),
-  /** How long a download URL works (capped at 24 h). */
-  REPORT_URL_TTL_SECONDS: positiveInt(900, 86_400),
-  /** Reports are deleted this many days after they are ready. */
-  REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
-  /** An identical request (same requester, type, format, scope, range) within this many seconds of a ready report gets that report; 0: never. */
-  REPORT_REUSE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
-  /** Reports one user may hold (queued, rendering or ready, not expired); a request that would create one more answers 409. */
-  REPORT_MAX_STORED_PER_USER: positiveInt(50, 10_000),
-  /**
-   * This API's public base URL for links it hands out (report download URLs), never the request's
-   * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).
-   */
-  PUBLIC_BASE_URL: url.optional(),
-  /** Comma-separated dashboard origins allowed by CORS; none by default. */
-  CORS_ORIGINS: origins,
-}).superRefine((env, ctx) => {
-  const external = [env.EXTERNAL_JWT_JWKS_URL, env.EXTERNAL_JWT_PUBLIC_KEY].filter(Boolean).length;
-  if (external === 0) return;
-  if (external > 1) ctx.addIssue({ code: "custom", path: ["EXTERNAL_JWT_PUBLIC_KEY"], message: "set a JWKS URL or a public key, not both" });
-  for (const name of ["EXTERNAL_JWT_ALGORITHM", "EXTERNAL_JWT_ISSUER", "EXTERNAL_JWT_AUDIENCE"] as const) {
-    if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when external tokens are configured" });
-  }
-});
+    /** Keys for report download URLs, JSON `[{ "kid": "…", "secret": "…" }]`: the first signs, all verify. */
+    REPORT_URL_KEYS: jsonText("must be a JSON array of { kid, secret }").pipe(
+      z.array(z.object({ kid: z.string().regex(/^[\w.-]{1,64}$/), secret: z.string().min(32) })).min(1, "must hold at least one key"),
+    ),
+    /** How long a download URL works (capped at 24 h). */
+    REPORT_URL_TTL_SECONDS: positiveInt(900, 86_400),
+    /** Reports are deleted this many days after they are ready. */
+    REPORT_RETENTION_DAYS: positiveInt(30, 3_650),
+    /** An identical request (same requester, type, format, scope, range) within this many seconds of a ready report gets that report; 0: never. */
+    REPORT_REUSE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    /** Reports one user may hold (queued, rendering or ready, not expired); a request that would create one more answers 409. */
+    REPORT_MAX_STORED_PER_USER: positiveInt(50, 10_000),
+    /**
+     * This API's public base URL for links it hands out (report download URLs), never the request's
+     * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).
+     */
+    PUBLIC_BASE_URL: url.optional(),
+    /** Comma-separated dashboard origins allowed by CORS; none by default. */
+    CORS_ORIGINS: origins,
+  })
+  .superRefine((env, ctx) => {
+    const external = [env.EXTERNAL_JWT_JWKS_URL, env.EXTERNAL_JWT_PUBLIC_KEY].filter(Boolean).length;
+    if (external === 0) return;
+    if (external > 1)
+      ctx.addIssue({ code: "custom", path: ["EXTERNAL_JWT_PUBLIC_KEY"], message: "set a JWKS URL or a public key, not both" });
+    for (const name of ["EXTERNAL_JWT_ALGORITHM", "EXTERNAL_JWT_ISSUER", "EXTERNAL_JWT_AUDIENCE"] as const) {
+      if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when external tokens are configured" });
+    }
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

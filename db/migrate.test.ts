@@ -61,7 +61,9 @@ describe("applyMigrations", () => {
   it("enforces lower-case emails", async () => {
     const org = await client.query("insert into organizations (slug, name) values ('case-test', 'Case') returning id");
     await expect(
-      client.query("insert into users (organization_id, email, name, role) values ($1, 'Mixed@Case.test', 'M', 'learner')", [org.rows[0].id]),
+      client.query("insert into users (organization_id, email, name, role) values ($1, 'Mixed@Case.test', 'M', 'learner')", [
+        org.rows[0].id,
+      ]),
     ).rejects.toMatchObject({ code: "23514" });
   });
 });

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { envSchema } from "../core/env";
 import { renderDevVars } from "./dev-vars";
 import { reapRecordedGroup, recordGroup, stopGroup } from "./process-group";
-import { startStack, type Stack } from "./stack";
+import { type Stack, startStack } from "./stack";
 
 /**
  * `npm run dev`: the local stand-ins, a migrated and seeded database, `.dev.vars`, and the Worker

@@ -46,7 +46,9 @@ describe("seedDemo", () => {
 
     expect(await seedDemo(postgres.url)).toEqual({ organizations: 0, users: 0, courses: 0, courseTrainers: 0, enrolments: 0 });
     expect(await count("users")).toBe(roster.users.length);
-    expect((await client.query("select password_hash from users where email = 'learner@acme.test'")).rows[0].password_hash).toBe(hashBefore);
+    expect((await client.query("select password_hash from users where email = 'learner@acme.test'")).rows[0].password_hash).toBe(
+      hashBefore,
+    );
   });
 
   it("gives every demo account the demo password", async () => {
@@ -55,7 +57,9 @@ describe("seedDemo", () => {
   });
 
   it("has the people and enrolments the demo scenarios rely on", async () => {
-    const roles = await client.query("select o.slug, u.role, count(*)::int as n from users u join organizations o on o.id = u.organization_id group by 1, 2");
+    const roles = await client.query(
+      "select o.slug, u.role, count(*)::int as n from users u join organizations o on o.id = u.organization_id group by 1, 2",
+    );
     const of = (slug: string, role: string) => roles.rows.find((r) => r.slug === slug && r.role === role)?.n ?? 0;
     expect(of("acme", "org_admin")).toBe(1);
     expect(of("acme", "trainer")).toBe(2);
@@ -64,7 +68,9 @@ describe("seedDemo", () => {
     expect(of("globex", "learner")).toBe(1);
     expect(await coursesOf("learner@acme.test")).toEqual(["trainer@acme.test"]);
     expect(await coursesOf("learner2@acme.test")).toEqual(["trainer2@acme.test"]);
-    const departments = await client.query("select count(distinct department)::int as n from users where role = 'learner' and email like 'learner0%'");
+    const departments = await client.query(
+      "select count(distinct department)::int as n from users where role = 'learner' and email like 'learner0%'",
+    );
     expect(departments.rows[0].n).toBeGreaterThanOrEqual(3);
   });
 });

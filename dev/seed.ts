@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { hashPassword } from "../functions/auth/password";
 import * as schema from "../db/schema";
+import { hashPassword } from "../functions/auth/password";
 import { DEMO_PASSWORD, roster } from "./demo/roster";
 
 export interface SeedCounts {
@@ -31,10 +31,18 @@ export async function seedDemo(databaseUrl: string): Promise<SeedCounts> {
           tx.insert(schema.organizations).values(roster.organizations).onConflictDoNothing().returning({ id: schema.organizations.id }),
         ),
         users: await inserted(
-          tx.insert(schema.users).values(roster.users.map((u) => ({ ...u, passwordHash }))).onConflictDoNothing().returning({ id: schema.users.id }),
+          tx
+            .insert(schema.users)
+            .values(roster.users.map((u) => ({ ...u, passwordHash })))
+            .onConflictDoNothing()
+            .returning({ id: schema.users.id }),
         ),
         courses: await inserted(
-          tx.insert(schema.courses).values(roster.courses.map(({ trainerIds: _, ...c }) => c)).onConflictDoNothing().returning({ id: schema.courses.id }),
+          tx
+            .insert(schema.courses)
+            .values(roster.courses.map(({ trainerIds: _, ...c }) => c))
+            .onConflictDoNothing()
+            .returning({ id: schema.courses.id }),
         ),
         courseTrainers: await inserted(
           tx

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { applyMigrations } from "../db/migrate";
+import { SERVICES } from "../jobs/collect/contracts";
 import { startNeonHttp } from "./neon-http/server";
-import { startPostgres, type PostgresHandle } from "./postgres";
+import { type PostgresHandle, startPostgres } from "./postgres";
 import { startQStash } from "./qstash/server";
 import { seedDemo } from "./seed";
-import { SERVICES } from "../jobs/collect/contracts";
 import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
-import { silent, type Logger, type StandIn } from "./stand-in";
+import { type Logger, type StandIn, silent } from "./stand-in";
 import { startUpstashRedis, type UpstashRedisStandIn } from "./upstash-redis/server";
 
 export interface StackOptions {
@@ -69,7 +69,10 @@ const secret = (prefix: string) => `${prefix}${randomBytes(24).toString("base64u
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? silent;
-  const tagged = (standIn: string): Logger => (entry) => log({ standIn, ...entry });
+  const tagged =
+    (standIn: string): Logger =>
+    (entry) =>
+      log({ standIn, ...entry });
   const started: { close(): Promise<void> }[] = [];
   const stop = async () => {
     for (const part of started.reverse()) await part.close();

@@ -45,7 +45,9 @@ function snapshot(students: readonly OuladStudent[], day: number, rates: Map<str
 /** "Mean assessment score so far" as a risk score: 1 − mean known score, the population mean when none. */
 function baselineScores(students: readonly OuladStudent[], day: number): number[] {
   const means = students.map((s) => {
-    const scores = s.input.assessments.filter((a) => a.submittedDay !== null && a.submittedDay <= day && a.score !== null).map((a) => a.score!);
+    const scores = s.input.assessments
+      .filter((a) => a.submittedDay !== null && a.submittedDay <= day && a.score !== null)
+      .map((a) => a.score!);
     return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
   });
   const known = means.filter((m): m is number => m !== null);
@@ -80,7 +82,9 @@ export function evaluateAtRisk(dataDir: URL) {
   const rows = STAGE_DAYS.flatMap((day) => snapshot(train, day, rates));
   const labels = STAGE_DAYS.flatMap(() => train.map((s) => s.failed));
   const stageKeys = STAGE_DAYS.flatMap((day) => train.map(() => day));
-  const model = rounded(fitAtRisk(rows, labels, { stageKeys, trainedOn: `OULAD 2013J (${train.length} students), stages at days ${STAGE_DAYS.join(", ")}` }));
+  const model = rounded(
+    fitAtRisk(rows, labels, { stageKeys, trainedOn: `OULAD 2013J (${train.length} students), stages at days ${STAGE_DAYS.join(", ")}` }),
+  );
 
   const outcomes = test.map((s) => s.failed);
   const evaluate = (day: number, context = true): AtRiskResult => {

@@ -24,7 +24,9 @@ function splitLine(line: string): string[] {
 
 /** A header-first CSV file as records keyed by column name (values as strings, "" when empty). */
 export function readCsv(url: URL): Record<string, string>[] {
-  const lines = readFileSync(url, "utf8").split(/\r?\n/).filter((line) => line.length > 0);
+  const lines = readFileSync(url, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line.length > 0);
   const header = splitLine(lines[0] ?? "");
   return lines.slice(1).map((line) => {
     const fields = splitLine(line);

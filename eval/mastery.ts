@@ -1,5 +1,5 @@
-import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../jobs/math/bkt";
-import { fitBkt, type FitBktOptions } from "../jobs/math/bkt-fit";
+import { type BktParams, bktTrace, DEFAULT_BKT_PARAMS } from "../jobs/math/bkt";
+import { type FitBktOptions, fitBkt } from "../jobs/math/bkt-fit";
 import { rmse, rocAuc } from "../jobs/math/metrics";
 import { readCsv } from "./csv";
 
@@ -45,5 +45,11 @@ export function evaluateMastery(dataDir: URL, options: FitBktOptions): MasteryRe
       outcomes.push(...sequence);
     }
   }
-  return { auc: rocAuc(outcomes, predictions), rmse: rmse(predictions, outcomes), skills: fitted.size, unseenSkills, testResponses: outcomes.length };
+  return {
+    auc: rocAuc(outcomes, predictions),
+    rmse: rmse(predictions, outcomes),
+    skills: fitted.size,
+    unseenSkills,
+    testResponses: outcomes.length,
+  };
 }

@@ -17,7 +17,9 @@ export interface OuladStudent {
  * no exams: the assessments listed are the course's marked assignments.
  */
 export function loadOulad(dir: URL): OuladStudent[] {
-  const lengths = new Map(readCsv(new URL("courses.csv", dir)).map((c) => [`${c.code_module}/${c.code_presentation}`, Number(c.module_presentation_length)]));
+  const lengths = new Map(
+    readCsv(new URL("courses.csv", dir)).map((c) => [`${c.code_module}/${c.code_presentation}`, Number(c.module_presentation_length)]),
+  );
   const assessments = readCsv(new URL("assessments.csv", dir));
   const registrations = new Map(
     readCsv(new URL("studentRegistration.csv", dir)).map((r) => [`${r.code_module}/${r.code_presentation}/${r.id_student}`, r]),

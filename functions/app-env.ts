@@ -1,6 +1,6 @@
-import type { Caller } from "./auth/access-token";
 import type { Env } from "../core/env";
 import type { ProblemError } from "../core/errors/problem";
+import type { Caller } from "./auth/access-token";
 import type { Clients } from "./services/clients";
 
 /** Per-request values set by middleware. */

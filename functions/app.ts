@@ -4,21 +4,21 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
+import { ProblemError } from "../core/errors/problem";
 import type { AppEnv } from "./app-env";
 import { notFound, onError } from "./errors/handlers";
-import { ProblemError } from "../core/errors/problem";
 import { validationHook } from "./errors/validation";
 import { accessLog } from "./middleware/access-log";
 import { authenticate } from "./middleware/authenticate";
 import { clients } from "./middleware/clients";
 import { bodyLimit, requireJsonBody } from "./middleware/input";
 import { rateLimit } from "./middleware/rate-limit";
-import { jobRoutes } from "./routes/jobs";
 import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerRunRoutes } from "./routes/analytics-runs";
 import { registerAuthRoutes } from "./routes/auth";
-import { registerReportRoutes } from "./routes/reports";
 import { liveBody, registerHealthRoutes } from "./routes/health";
+import { jobRoutes } from "./routes/jobs";
+import { registerReportRoutes } from "./routes/reports";
 import { registerUserRoutes } from "./routes/users";
 import { registerWebhookRoutes } from "./routes/webhooks";
 
@@ -47,7 +47,16 @@ const dashboardCors = cors({
   origin: (origin, c) => ((c.env as AppEnv["Bindings"]).CORS_ORIGINS.includes(origin) ? origin : null),
   allowMethods: ["GET", "POST", "OPTIONS"],
   allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"],
-  exposeHeaders: ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "X-Cache", "Server-Timing"],
+  exposeHeaders: [
+    "X-Request-Id",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+    "ETag",
+    "X-Cache",
+    "Server-Timing",
+  ],
   maxAge: 600,
 });
 

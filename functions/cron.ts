@@ -1,8 +1,8 @@
-import type { Env } from "../core/env";
 import { ownEntry } from "../core/codecs/own";
+import type { Env } from "../core/env";
+import { dedupId } from "../jobs/publisher";
 import { getClients } from "./services/clients";
 import { mirrorRevocations } from "./services/revocation";
-import { dedupId } from "../jobs/publisher";
 
 /** A job started by a cron trigger of `wrangler.toml`. */
 export type CronJob = (env: Env, scheduledTime: Date) => Promise<void>;

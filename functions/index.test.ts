@@ -7,7 +7,10 @@ const env = productionEnv;
 
 function context() {
   const pending: Promise<unknown>[] = [];
-  return { ctx: { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException: () => {}, props: {} }, settled: () => Promise.all(pending) };
+  return {
+    ctx: { waitUntil: (p: Promise<unknown>) => pending.push(p), passThroughOnException: () => {}, props: {} },
+    settled: () => Promise.all(pending),
+  };
 }
 
 const controller = (cron: string) => ({ cron, scheduledTime: Date.UTC(2026, 10, 24, 2, 0, 0), noRetry: () => {} });

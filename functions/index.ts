@@ -1,6 +1,6 @@
-import { createApp, createMisconfiguredApp } from "./app";
 import { loadEnv } from "../core/env";
 import { describeError, log } from "../core/logger";
+import { createApp, createMisconfiguredApp } from "./app";
 import { cronJob } from "./cron";
 
 const app = createApp();
@@ -33,7 +33,9 @@ export default {
     const scheduledTime = new Date(controller.scheduledTime);
     log("info", "cron started", { cron: controller.cron, scheduledTime: scheduledTime.toISOString() });
     ctx.waitUntil(
-      job(loaded.env, scheduledTime).catch((error: unknown) => log("error", "cron failed", { cron: controller.cron, ...describeError(error) })),
+      job(loaded.env, scheduledTime).catch((error: unknown) =>
+        log("error", "cron failed", { cron: controller.cron, ...describeError(error) }),
+      ),
     );
   },
 } satisfies ExportedHandler<Record<string, unknown>>;

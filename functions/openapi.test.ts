@@ -12,7 +12,9 @@ describe("the OpenAPI document", () => {
     const served = app.routes
       .filter((route) => route.method !== "ALL" && !INTERNAL.some((pattern) => pattern.test(route.path)))
       .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
-    const documented = Object.entries(document.paths ?? {}).flatMap(([path, operations]) => Object.keys(operations ?? {}).map((method) => `${method} ${path}`));
+    const documented = Object.entries(document.paths ?? {}).flatMap(([path, operations]) =>
+      Object.keys(operations ?? {}).map((method) => `${method} ${path}`),
+    );
     expect(served.length).toBeGreaterThanOrEqual(16);
     expect(documented.sort()).toEqual(expect.arrayContaining(served.sort()));
     expect(new Set(served)).toEqual(new Set(documented));
@@ -24,7 +26,8 @@ describe("the OpenAPI document", () => {
         const responses = (operation as { responses: Record<string, { content?: Record<string, unknown> }> }).responses;
         const errors = Object.entries(responses).filter(([status]) => Number(status) >= 400);
         expect(errors.length, `${method} ${path} documents no error response`).toBeGreaterThan(0);
-        for (const [status, response] of errors) expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(["application/problem+json"]);
+        for (const [status, response] of errors)
+          expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(["application/problem+json"]);
       }
     }
   });

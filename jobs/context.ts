@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { Database } from "../db/client";
 import type { Env } from "../core/env";
+import type { Database } from "../db/client";
 import type { Publisher } from "./publisher";
 
 /** What a job step may use: passed in, so tests can run a step with a fixed clock. */

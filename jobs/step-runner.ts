@@ -18,7 +18,9 @@ export async function runOnce(
     const detail = await work();
     await endStep(ctx.db, runId, step, batch, { status: "completed", detail: detail ?? undefined });
   } catch (error) {
-    await endStep(ctx.db, runId, step, batch, { status: "failed", error: error instanceof Error ? error.message : String(error) }).catch(() => {});
+    await endStep(ctx.db, runId, step, batch, { status: "failed", error: error instanceof Error ? error.message : String(error) }).catch(
+      () => {},
+    );
     throw error;
   }
 }

@@ -10,5 +10,6 @@ export const productionEnv = {
   REPORT_URL_KEYS: JSON.stringify([{ kid: "fixture", secret: "fixture-secret-of-at-least-32-characters" }]),
   UPSTREAM_BASE_URL: "https://platform.example.com",
   // A key made for these tests only; it signs nothing anywhere else.
-  JWT_SIGNING_KEYS: "[{\"kid\":\"fixture-key\",\"kty\":\"EC\",\"x\":\"G7BapyXzp8FXnKW425vO9t9SqmEu6iJWgeX1XBdqqG0\",\"y\":\"bSWm1TRyjsJdOfpJRrWihlfhstTf87qHMbUF_Lqzxfo\",\"crv\":\"P-256\",\"d\":\"51l8EWCJ9qE0X19Dp25BpewADZr96mcMHG72KwMRgeI\"}]",
+  JWT_SIGNING_KEYS:
+    '[{"kid":"fixture-key","kty":"EC","x":"G7BapyXzp8FXnKW425vO9t9SqmEu6iJWgeX1XBdqqG0","y":"bSWm1TRyjsJdOfpJRrWihlfhstTf87qHMbUF_Lqzxfo","crv":"P-256","d":"51l8EWCJ9qE0X19Dp25BpewADZr96mcMHG72KwMRgeI"}]',
 };

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../dev/ports";
-import { startStack, type Stack, type StackOptions } from "../dev/stack";
-import { startWorker, type RunningWorker } from "./worker";
+import { type Stack, type StackOptions, startStack } from "../dev/stack";
+import { type RunningWorker, startWorker } from "./worker";
 
 export interface TestApi {
   stack: Stack;
@@ -15,7 +15,10 @@ export interface TestApi {
  * The whole system for one test file: the local stack on a throw-away embedded Postgres, and the
  * Worker in workerd pointed at it. Each file gets its own, so files never share state.
  */
-export async function startTestApi(vars: Record<string, string> = {}, stackOptions: Pick<StackOptions, "qstashRetryBaseDelayMs" | "log"> = {}): Promise<TestApi> {
+export async function startTestApi(
+  vars: Record<string, string> = {},
+  stackOptions: Pick<StackOptions, "qstashRetryBaseDelayMs" | "log"> = {},
+): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), "analytics-api-"));
   // The port is chosen first: the stack must know where QStash is to deliver job steps.
   const port = await freePort();

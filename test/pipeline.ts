@@ -18,7 +18,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 export async function finishedRun(api: TestApi, token: string, runId: string, timeoutMs = 60_000) {
   return eventually(
     async () => {
-      const run = await readJson(await api.worker.fetch(`/api/v1/analytics/runs/${runId}`, { headers: { Authorization: `Bearer ${token}` } }));
+      const run = await readJson(
+        await api.worker.fetch(`/api/v1/analytics/runs/${runId}`, { headers: { Authorization: `Bearer ${token}` } }),
+      );
       return run.status === "completed" || run.status === "failed" ? run : undefined;
     },
     timeoutMs,
@@ -27,12 +29,20 @@ export async function finishedRun(api: TestApi, token: string, runId: string, ti
 }
 
 /** Sends a job request exactly as QStash does (signed with the current key), bypassing the queue. */
-export async function deliverJob(api: TestApi, step: string, body: unknown, signingKey = api.stack.vars.QSTASH_CURRENT_SIGNING_KEY): Promise<Response> {
+export async function deliverJob(
+  api: TestApi,
+  step: string,
+  body: unknown,
+  signingKey = api.stack.vars.QSTASH_CURRENT_SIGNING_KEY,
+): Promise<Response> {
   const url = `${api.stack.vars.JOBS_BASE_URL}/jobs/${step}`;
   const raw = JSON.stringify(body);
   return fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Upstash-Signature": await signDelivery(signingKey, url, new TextEncoder().encode(raw)) },
+    headers: {
+      "Content-Type": "application/json",
+      "Upstash-Signature": await signDelivery(signingKey, url, new TextEncoder().encode(raw)),
+    },
     body: raw,
   });
 }
@@ -51,5 +61,9 @@ export async function database(api: TestApi) {
 /** Sets a simulated upstream fault, or clears them all. */
 export async function fault(api: TestApi, service: string | null, mode: "ok" | "error" | "timeout" = "error") {
   const url = service ? `${api.stack.vars.SIMULATOR_URL}/__faults/${service}` : `${api.stack.vars.SIMULATOR_URL}/__faults`;
-  await fetch(url, { method: service ? "PUT" : "DELETE", headers: { "Content-Type": "application/json" }, body: service ? JSON.stringify({ mode }) : undefined });
+  await fetch(url, {
+    method: service ? "PUT" : "DELETE",
+    headers: { "Content-Type": "application/json" },
+    body: service ? JSON.stringify({ mode }) : undefined,
+  });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgres, type PostgresHandle } from "../dev/postgres";
+import { type PostgresHandle, startPostgres } from "../dev/postgres";
 
 /** A throw-away embedded Postgres for one test file; its files are deleted on stop. */
 export async function startTestPostgres(): Promise<PostgresHandle> {

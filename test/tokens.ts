@@ -1,4 +1,4 @@
-import { importJWK, SignJWT, type JWTPayload } from "jose";
+import { importJWK, type JWTPayload, SignJWT } from "jose";
 import { roster } from "../dev/demo/roster";
 import type { RunningWorker } from "./worker";
 import { readJson } from "./worker";

@@ -3,4 +3,5 @@
  * comes from outside (a path segment, a header, a cron string): plain indexing would also find
  * `Object.prototype`'s members (`constructor`, `toString`, `__proto__`, …).
  */
-export const ownEntry = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+export const ownEntry = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;

@@ -5,7 +5,13 @@ import type { Database } from "../client";
  * organisation figures for one day, in SQL. Groups smaller than the organisation's minimum group
  * size are not written at all, so no reader can show them. Returns the number of groups written.
  */
-export async function writeAggregates(db: Database, organizationId: string, runId: string, periodStart: Date, expiresAt: Date): Promise<number> {
+export async function writeAggregates(
+  db: Database,
+  organizationId: string,
+  runId: string,
+  periodStart: Date,
+  expiresAt: Date,
+): Promise<number> {
   const rows = await db.sql.query(
     `with latest as (
        select distinct on (la.user_id) la.user_id, la.metrics, u.department

@@ -66,12 +66,18 @@ export async function organizationOf(db: Database, organizationId: string) {
 
 export async function courseTitles(db: Database, organizationId: string) {
   return new Map(
-    (await db.orm.select({ id: courses.id, title: courses.title }).from(courses).where(eq(courses.organizationId, organizationId))).map((c) => [c.id, c.title]),
+    (await db.orm.select({ id: courses.id, title: courses.title }).from(courses).where(eq(courses.organizationId, organizationId))).map(
+      (c) => [c.id, c.title],
+    ),
   );
 }
 
 /** Has any run produced analytics in the organisation yet? (Distinguishes "not yet" from "suppressed".) */
 export async function organizationHasAnalytics(db: Database, organizationId: string): Promise<boolean> {
-  const rows = await db.orm.select({ id: learnerAnalytics.id }).from(learnerAnalytics).where(eq(learnerAnalytics.organizationId, organizationId)).limit(1);
+  const rows = await db.orm
+    .select({ id: learnerAnalytics.id })
+    .from(learnerAnalytics)
+    .where(eq(learnerAnalytics.organizationId, organizationId))
+    .limit(1);
   return rows.length > 0;
 }

@@ -28,4 +28,3 @@ export async function listPeople(db: Database, organizationId: string, filter: P
     .orderBy(asc(users.email))
     .limit(filter.limit);
 }
-

@@ -30,7 +30,12 @@ export async function upsertLearnerAnalytics(db: Database, rows: LearnerAnalytic
     .values(rows)
     .onConflictDoUpdate({
       target: [learnerAnalytics.runId, learnerAnalytics.userId],
-      set: { metrics: sql`excluded.metrics`, metricsHash: sql`excluded.metrics_hash`, computedAt: sql`now()`, expiresAt: sql`excluded.expires_at` },
+      set: {
+        metrics: sql`excluded.metrics`,
+        metricsHash: sql`excluded.metrics_hash`,
+        computedAt: sql`now()`,
+        expiresAt: sql`excluded.expires_at`,
+      },
     });
 }
 

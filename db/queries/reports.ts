@@ -1,8 +1,11 @@
-import { and, desc, eq, gt, gte, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, gte, lt, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { reports } from "../schema";
 
-export type NewReport = Pick<typeof reports.$inferInsert, "organizationId" | "requestedBy" | "type" | "format" | "scopeType" | "scopeId" | "timeRange" | "requestKey" | "expiresAt">;
+export type NewReport = Pick<
+  typeof reports.$inferInsert,
+  "organizationId" | "requestedBy" | "type" | "format" | "scopeType" | "scopeId" | "timeRange" | "requestKey" | "expiresAt"
+>;
 
 export type JoinedStatus = (typeof reports.$inferSelect)["status"];
 
@@ -11,14 +14,21 @@ export type JoinedStatus = (typeof reports.$inferSelect)["status"];
  * since `reuseSince` and not expired (a recent ready report is answered again rather than built
  * and stored once more).
  */
-export async function findIdenticalReport(db: Database, requestKey: string, reuseSince: Date): Promise<{ id: string; status: JoinedStatus } | undefined> {
+export async function findIdenticalReport(
+  db: Database,
+  requestKey: string,
+  reuseSince: Date,
+): Promise<{ id: string; status: JoinedStatus } | undefined> {
   const [found] = await db.orm
     .select({ id: reports.id, status: reports.status })
     .from(reports)
     .where(
       and(
         eq(reports.requestKey, requestKey),
-        or(sql`${reports.status} in ('queued', 'rendering')`, and(eq(reports.status, "ready"), gte(reports.createdAt, reuseSince), gt(reports.expiresAt, sql`now()`))),
+        or(
+          sql`${reports.status} in ('queued', 'rendering')`,
+          and(eq(reports.status, "ready"), gte(reports.createdAt, reuseSince), gt(reports.expiresAt, sql`now()`)),
+        ),
       ),
     )
     .orderBy(desc(reports.createdAt))
@@ -27,7 +37,11 @@ export async function findIdenticalReport(db: Database, requestKey: string, reus
 }
 
 /** Creates a report, or joins the identical one a concurrent request has just made pending (one pending per request key). */
-export async function createOrJoinReport(db: Database, report: NewReport, reuseSince: Date): Promise<{ id: string; status: JoinedStatus; joined: boolean }> {
+export async function createOrJoinReport(
+  db: Database,
+  report: NewReport,
+  reuseSince: Date,
+): Promise<{ id: string; status: JoinedStatus; joined: boolean }> {
   const [created] = await db.orm.insert(reports).values(report).onConflictDoNothing().returning({ id: reports.id, status: reports.status });
   if (created) return { ...created, joined: false };
   const pending = await findIdenticalReport(db, report.requestKey, reuseSince);
@@ -70,14 +84,19 @@ async function oneReport(db: Database, where: SQL | undefined) {
 }
 
 /** A report's metadata (never its file), within one organisation. */
-export const findReport = (db: Database, id: string, organizationId: string) => oneReport(db, and(eq(reports.id, id), eq(reports.organizationId, organizationId)));
+export const findReport = (db: Database, id: string, organizationId: string) =>
+  oneReport(db, and(eq(reports.id, id), eq(reports.organizationId, organizationId)));
 
 /** A report's metadata by id alone: the signed file route learns the organisation from it, to check the signature. */
 export const findReportForFile = (db: Database, id: string) => oneReport(db, eq(reports.id, id));
 
 /** A ready report's file: read only once its download URL has been verified. */
 export async function reportContent(db: Database, id: string): Promise<Uint8Array | undefined> {
-  const [row] = await db.orm.select({ content: reports.content }).from(reports).where(and(eq(reports.id, id), eq(reports.status, "ready"))).limit(1);
+  const [row] = await db.orm
+    .select({ content: reports.content })
+    .from(reports)
+    .where(and(eq(reports.id, id), eq(reports.status, "ready")))
+    .limit(1);
   return row?.content ?? undefined;
 }
 
@@ -102,7 +121,12 @@ export async function reportHistory(db: Database, filter: HistoryFilter) {
         filter.requestedBy ? eq(reports.requestedBy, filter.requestedBy) : undefined,
         filter.type ? eq(reports.type, filter.type) : undefined,
         filter.status ? eq(reports.status, filter.status) : undefined,
-        filter.after ? or(lt(reports.createdAt, filter.after.createdAt), and(eq(reports.createdAt, filter.after.createdAt), lt(reports.id, filter.after.id))) : undefined,
+        filter.after
+          ? or(
+              lt(reports.createdAt, filter.after.createdAt),
+              and(eq(reports.createdAt, filter.after.createdAt), lt(reports.id, filter.after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(reports.createdAt), desc(reports.id))
@@ -115,11 +139,24 @@ export async function claimReport(db: Database, id: string) {
     .update(reports)
     .set({ status: "rendering" })
     .where(and(eq(reports.id, id), sql`${reports.status} in ('queued', 'rendering', 'failed')`))
-    .returning({ id: reports.id, organizationId: reports.organizationId, requestedBy: reports.requestedBy, type: reports.type, format: reports.format, scopeType: reports.scopeType, scopeId: reports.scopeId, timeRange: reports.timeRange });
+    .returning({
+      id: reports.id,
+      organizationId: reports.organizationId,
+      requestedBy: reports.requestedBy,
+      type: reports.type,
+      format: reports.format,
+      scopeType: reports.scopeType,
+      scopeId: reports.scopeId,
+      timeRange: reports.timeRange,
+    });
   return row;
 }
 
-export async function storeReportFile(db: Database, id: string, file: { content: Uint8Array; contentType: string; fileName: string; sha256: string; expiresAt: Date }): Promise<void> {
+export async function storeReportFile(
+  db: Database,
+  id: string,
+  file: { content: Uint8Array; contentType: string; fileName: string; sha256: string; expiresAt: Date },
+): Promise<void> {
   await db.orm
     .update(reports)
     .set({ ...file, size: file.content.length, status: "ready", error: null, readyAt: sql`now()` })
@@ -127,5 +164,8 @@ export async function storeReportFile(db: Database, id: string, file: { content:
 }
 
 export async function failReport(db: Database, id: string, error: string): Promise<void> {
-  await db.orm.update(reports).set({ status: "failed", error }).where(and(eq(reports.id, id), sql`${reports.status} <> 'ready'`));
+  await db.orm
+    .update(reports)
+    .set({ status: "failed", error })
+    .where(and(eq(reports.id, id), sql`${reports.status} <> 'ready'`));
 }

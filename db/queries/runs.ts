@@ -28,7 +28,11 @@ export async function queueRun(db: Database, run: NewRun): Promise<{ id: string;
   const [existing] = await db.orm
     .select({ id: pipelineRuns.id })
     .from(pipelineRuns)
-    .where(run.id ? eq(pipelineRuns.id, run.id) : and(eq(pipelineRuns.scope, run.scope), eq(pipelineRuns.scopeId, run.scopeId!), eq(pipelineRuns.status, "queued")))
+    .where(
+      run.id
+        ? eq(pipelineRuns.id, run.id)
+        : and(eq(pipelineRuns.scope, run.scope), eq(pipelineRuns.scopeId, run.scopeId!), eq(pipelineRuns.status, "queued")),
+    )
     .limit(1);
   if (!existing) throw new Error(`run for ${run.scope} ${run.scopeId} vanished while joining it`);
   return { id: existing.id, joined: true };
@@ -101,7 +105,11 @@ export async function completedSteps(db: Database, runId: string, step: string):
 }
 
 export async function stepsOfRun(db: Database, runId: string) {
-  return db.orm.select().from(pipelineSteps).where(eq(pipelineSteps.runId, runId)).orderBy(asc(pipelineSteps.step), asc(pipelineSteps.batch));
+  return db.orm
+    .select()
+    .from(pipelineSteps)
+    .where(eq(pipelineSteps.runId, runId))
+    .orderBy(asc(pipelineSteps.step), asc(pipelineSteps.batch));
 }
 
 /** The learners a run covers, in a stable order, so batch k is the same learners on every delivery. */
@@ -111,7 +119,9 @@ function learnersQuery(db: Database, run: { scope: RunScope; scopeId: string | n
     case "user":
       return base.where(and(eq(users.id, run.scopeId!), eq(users.organizationId, run.organizationId!)));
     case "course":
-      return base.innerJoin(enrolments, eq(enrolments.userId, users.id)).where(and(eq(enrolments.courseId, run.scopeId!), eq(users.organizationId, run.organizationId!)));
+      return base
+        .innerJoin(enrolments, eq(enrolments.userId, users.id))
+        .where(and(eq(enrolments.courseId, run.scopeId!), eq(users.organizationId, run.organizationId!)));
     case "organization":
       return base.where(and(eq(users.organizationId, run.organizationId!), eq(users.role, "learner")));
     case "nightly":
@@ -125,7 +135,10 @@ export async function countLearners(db: Database, run: Parameters<typeof learner
 }
 
 export async function learnerBatch(db: Database, run: Parameters<typeof learnersQuery>[1], batch: number, size: number): Promise<string[]> {
-  const rows = await learnersQuery(db, run).orderBy(asc(users.id)).limit(size).offset(batch * size);
+  const rows = await learnersQuery(db, run)
+    .orderBy(asc(users.id))
+    .limit(size)
+    .offset(batch * size);
   return rows.map((row) => row.id);
 }
 

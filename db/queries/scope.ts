@@ -31,10 +31,20 @@ export function userInOrganization(db: Database, userId: string, organizationId:
 
 /** Does `trainerId` teach `courseId`? */
 export function trainerTeachesCourse(db: Database, trainerId: string, courseId: string): Promise<boolean> {
-  return anyRow(db.orm.select(one).from(courseTrainers).where(and(eq(courseTrainers.trainerId, trainerId), eq(courseTrainers.courseId, courseId))));
+  return anyRow(
+    db.orm
+      .select(one)
+      .from(courseTrainers)
+      .where(and(eq(courseTrainers.trainerId, trainerId), eq(courseTrainers.courseId, courseId))),
+  );
 }
 
 /** Does `courseId` belong to `organizationId`? */
 export function courseInOrganization(db: Database, courseId: string, organizationId: string): Promise<boolean> {
-  return anyRow(db.orm.select(one).from(courses).where(and(eq(courses.id, courseId), eq(courses.organizationId, organizationId))));
+  return anyRow(
+    db.orm
+      .select(one)
+      .from(courses)
+      .where(and(eq(courses.id, courseId), eq(courses.organizationId, organizationId))),
+  );
 }

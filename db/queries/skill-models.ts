@@ -5,11 +5,18 @@ import { skillModels } from "../schema";
 
 /** The organisation's fitted knowledge-tracing parameters, by skill. */
 export async function skillModelsOf(db: Database, organizationId: string): Promise<Map<string, BktParams>> {
-  const rows = await db.orm.select({ skillId: skillModels.skillId, params: skillModels.params }).from(skillModels).where(eq(skillModels.organizationId, organizationId));
+  const rows = await db.orm
+    .select({ skillId: skillModels.skillId, params: skillModels.params })
+    .from(skillModels)
+    .where(eq(skillModels.organizationId, organizationId));
   return new Map(rows.map((row) => [row.skillId, row.params as BktParams]));
 }
 
-export async function upsertSkillModels(db: Database, organizationId: string, fits: { skillId: string; params: BktParams; responses: number }[]): Promise<void> {
+export async function upsertSkillModels(
+  db: Database,
+  organizationId: string,
+  fits: { skillId: string; params: BktParams; responses: number }[],
+): Promise<void> {
   if (fits.length === 0) return;
   await db.orm
     .insert(skillModels)

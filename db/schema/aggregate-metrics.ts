@@ -12,7 +12,9 @@ export const aggregateMetrics = pgTable(
   "aggregate_metrics",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     runId: uuid("run_id").references(() => pipelineRuns.id, { onDelete: "set null" }),
     level: aggregateLevel("level").notNull(),
     /** Course id, department name, or the organisation id, depending on `level`. */

@@ -6,8 +6,12 @@ import { users } from "./users";
 export const courseTrainers = pgTable(
   "course_trainers",
   {
-    courseId: uuid("course_id").notNull().references(() => courses.id, { onDelete: "cascade" }),
-    trainerId: uuid("trainer_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    trainerId: uuid("trainer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
   },
   (table) => [primaryKey({ columns: [table.courseId, table.trainerId] }), index("course_trainers_trainer_idx").on(table.trainerId)],
 );

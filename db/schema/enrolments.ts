@@ -8,8 +8,12 @@ export const enrolmentStatus = pgEnum("enrolment_status", ["active", "completed"
 export const enrolments = pgTable(
   "enrolments",
   {
-    courseId: uuid("course_id").notNull().references(() => courses.id, { onDelete: "cascade" }),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    courseId: uuid("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     status: enrolmentStatus("status").notNull().default("active"),
     enrolledAt: timestamp("enrolled_at", { withTimezone: true }).notNull(),
     completedAt: timestamp("completed_at", { withTimezone: true }),

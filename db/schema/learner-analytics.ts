@@ -8,9 +8,15 @@ export const learnerAnalytics = pgTable(
   "learner_analytics",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    runId: uuid("run_id").notNull().references(() => pipelineRuns.id, { onDelete: "cascade" }),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => pipelineRuns.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     metrics: jsonb("metrics").notNull(),
     /** SHA-256 of the metrics: a run that changes nothing for a learner invalidates none of their cache. */
     metricsHash: text("metrics_hash").notNull(),

@@ -10,7 +10,9 @@ export const stepStatus = pgEnum("step_status", ["running", "completed", "failed
 export const pipelineSteps = pgTable(
   "pipeline_steps",
   {
-    runId: uuid("run_id").notNull().references(() => pipelineRuns.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => pipelineRuns.id, { onDelete: "cascade" }),
     step: text("step").notNull(),
     batch: integer("batch").notNull(),
     status: stepStatus("status").notNull(),

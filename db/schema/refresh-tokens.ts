@@ -11,7 +11,9 @@ export const refreshTokens = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     familyId: uuid("family_id").notNull(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     /** Hex SHA-256 of the opaque token; the token itself is never stored. */
     tokenHash: text("token_hash").notNull().unique(),
     parentId: uuid("parent_id"),

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { bytea } from "./bytea";
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { REPORT_FORMATS, REPORT_TYPES } from "../../core/domain/reports";
+import { bytea } from "./bytea";
 import { organizations } from "./organizations";
 import { users } from "./users";
-import { REPORT_FORMATS, REPORT_TYPES } from "../../core/domain/reports";
 
 export const reportType = pgEnum("report_type", REPORT_TYPES);
 export const reportFormat = pgEnum("report_format", REPORT_FORMATS);
@@ -14,8 +14,12 @@ export const reports = pgTable(
   "reports",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    requestedBy: uuid("requested_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    requestedBy: uuid("requested_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     type: reportType("type").notNull(),
     format: reportFormat("format").notNull(),
     /** "user", "course" or "organization", and its id. */

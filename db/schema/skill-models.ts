@@ -5,7 +5,9 @@ import { organizations } from "./organizations";
 export const skillModels = pgTable(
   "skill_models",
   {
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     skillId: text("skill_id").notNull(),
     params: jsonb("params").notNull(),
     /** How many responses the fit saw: little data means parameters close to the defaults. */

@@ -10,8 +10,12 @@ export const sourceSnapshots = pgTable(
   "source_snapshots",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    runId: uuid("run_id").notNull().references(() => pipelineRuns.id, { onDelete: "cascade" }),
-    organizationId: uuid("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => pipelineRuns.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     service: text("service").notNull(),
     /** "user:<id>", "course:<id>" or "organization:<id>". */
     subject: text("subject").notNull(),

@@ -46,10 +46,53 @@ export function demoId(kind: string, key: string): string {
   return uuidFromHex(createHash("sha256").update(`demo:${kind}:${key}`).digest("hex"));
 }
 
-const FIRST_NAMES = ["Ada", "Ben", "Chloé", "Dmitri", "Esi", "Farah", "Gustavo", "Hana", "Ivan", "Jia", "Kwame", "Lena",
-  "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Yara", "Zoltan"];
-const LAST_NAMES = ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Kowalski", "Haddad", "Silva", "Nguyen", "Schmidt",
-  "Mensah", "Ivanova", "García", "O'Brien", "Patel", "Rossi", "Kim", "Dubois", "Novak"];
+const FIRST_NAMES = [
+  "Ada",
+  "Ben",
+  "Chloé",
+  "Dmitri",
+  "Esi",
+  "Farah",
+  "Gustavo",
+  "Hana",
+  "Ivan",
+  "Jia",
+  "Kwame",
+  "Lena",
+  "Mateo",
+  "Nadia",
+  "Omar",
+  "Priya",
+  "Quinn",
+  "Rosa",
+  "Sven",
+  "Tariq",
+  "Uma",
+  "Viktor",
+  "Wen",
+  "Yara",
+  "Zoltan",
+];
+const LAST_NAMES = [
+  "Okafor",
+  "Lindqvist",
+  "Tanaka",
+  "Moreau",
+  "Kowalski",
+  "Haddad",
+  "Silva",
+  "Nguyen",
+  "Schmidt",
+  "Mensah",
+  "Ivanova",
+  "García",
+  "O'Brien",
+  "Patel",
+  "Rossi",
+  "Kim",
+  "Dubois",
+  "Novak",
+];
 const ACME_DEPARTMENTS = ["Engineering", "Sales", "Customer Success", "Finance", "Operations"];
 
 /** Enrolment dates are fixed so that seeding twice, on any day, writes the same rows. */

@@ -107,15 +107,17 @@ async function execute(client: pg.PoolClient, statement: Statement): Promise<Sta
     queryMode: "extended",
   };
   const result = await client.query(config);
-  const fields = result.fields.map((field): Field => ({
-    name: field.name,
-    dataTypeID: field.dataTypeID,
-    tableID: field.tableID,
-    columnID: field.columnID,
-    dataTypeSize: field.dataTypeSize,
-    dataTypeModifier: field.dataTypeModifier,
-    format: "text",
-  }));
+  const fields = result.fields.map(
+    (field): Field => ({
+      name: field.name,
+      dataTypeID: field.dataTypeID,
+      tableID: field.tableID,
+      columnID: field.columnID,
+      dataTypeSize: field.dataTypeSize,
+      dataTypeModifier: field.dataTypeModifier,
+      format: "text",
+    }),
+  );
   const rows = statement.arrayMode
     ? result.rows
     : result.rows.map((row) => Object.fromEntries(row.map((value, i) => [fields[i]!.name, value])));
@@ -123,17 +125,29 @@ async function execute(client: pg.PoolClient, statement: Statement): Promise<Sta
 }
 
 function beginStatement({ isolationLevel, readOnly, deferrable }: TransactionOptions): string {
-  const modes = [
-    isolationLevel && `ISOLATION LEVEL ${isolationLevel}`,
-    readOnly && "READ ONLY",
-    deferrable && "DEFERRABLE",
-  ].filter(Boolean);
+  const modes = [isolationLevel && `ISOLATION LEVEL ${isolationLevel}`, readOnly && "READ ONLY", deferrable && "DEFERRABLE"].filter(
+    Boolean,
+  );
   return `BEGIN ${modes.join(", ")}`.trimEnd();
 }
 
 const ERROR_FIELDS = [
-  "code", "detail", "hint", "position", "internalPosition", "internalQuery", "severity", "where",
-  "table", "column", "schema", "dataType", "constraint", "file", "line", "routine",
+  "code",
+  "detail",
+  "hint",
+  "position",
+  "internalPosition",
+  "internalQuery",
+  "severity",
+  "where",
+  "table",
+  "column",
+  "schema",
+  "dataType",
+  "constraint",
+  "file",
+  "line",
+  "routine",
 ] as const;
 
 /**

@@ -1,14 +1,15 @@
 // @vitest-environment node
+
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomUUID } from "node:crypto";
-import { neon, neonConfig, NeonDbError } from "@neondatabase/serverless";
+import { NeonDbError, neon, neonConfig } from "@neondatabase/serverless";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-http";
 import { pgTable, serial, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPostgres, type PostgresHandle } from "../postgres";
+import { type PostgresHandle, startPostgres } from "../postgres";
 import type { StandIn } from "../stand-in";
 import { startNeonHttp } from "./server";
 
@@ -35,7 +36,10 @@ const tableName = (purpose: string) => `${purpose}_${randomUUID().replaceAll("-"
 
 /** The rejection of `promise`, which must be a NeonDbError. */
 async function dbError(promise: Promise<unknown>): Promise<NeonDbError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(NeonDbError);
   return error as NeonDbError;
 }
@@ -72,9 +76,21 @@ describe("queries", () => {
     expect(selected.command).toBe("SELECT");
     expect(selected.rowCount).toBe(2);
     expect(selected.rowAsArray).toBe(false);
-    expect(selected.rows).toEqual([{ id: 1, label: "a" }, { id: 2, label: "b" }]);
-    expect(selected.fields.map((field) => [field.name, field.dataTypeID])).toEqual([["id", 23], ["label", 25]]);
-    expect(selected.fields[0]).toMatchObject({ tableID: expect.any(Number), columnID: 1, dataTypeSize: 4, dataTypeModifier: -1, format: "text" });
+    expect(selected.rows).toEqual([
+      { id: 1, label: "a" },
+      { id: 2, label: "b" },
+    ]);
+    expect(selected.fields.map((field) => [field.name, field.dataTypeID])).toEqual([
+      ["id", 23],
+      ["label", 25],
+    ]);
+    expect(selected.fields[0]).toMatchObject({
+      tableID: expect.any(Number),
+      columnID: 1,
+      dataTypeSize: 4,
+      dataTypeModifier: -1,
+      format: "text",
+    });
   });
 
   it("rejects several statements in one query, as Neon does", async () => {
@@ -119,12 +135,16 @@ describe("types round-trip through the driver's own parsers", () => {
   it("stores and reads back the same values through a table", async () => {
     const sql = neon(postgres.url);
     const table = tableName("typed");
-    await sql.query(`create table ${table} (id uuid primary key default gen_random_uuid(), at timestamptz, tags text[], payload jsonb, raw bytea)`);
-    const at = new Date("2025-12-31T23:59:59.123Z");
-    const [inserted] = await sql.query(
-      `insert into ${table} (at, tags, payload, raw) values ($1, $2, $3, $4) returning *`,
-      [at, ["x", "y"], { n: 1 }, Buffer.from("hello")],
+    await sql.query(
+      `create table ${table} (id uuid primary key default gen_random_uuid(), at timestamptz, tags text[], payload jsonb, raw bytea)`,
     );
+    const at = new Date("2025-12-31T23:59:59.123Z");
+    const [inserted] = await sql.query(`insert into ${table} (at, tags, payload, raw) values ($1, $2, $3, $4) returning *`, [
+      at,
+      ["x", "y"],
+      { n: 1 },
+      Buffer.from("hello"),
+    ]);
     expect(inserted).toMatchObject({ at, tags: ["x", "y"], payload: { n: 1 } });
     expect(Buffer.from(inserted!.raw).toString()).toBe("hello");
     expect(inserted!.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -235,7 +255,10 @@ describe("drizzle-orm/neon-http", () => {
     await sql.query(`create table ${name} (id serial primary key, body text not null, created_at timestamptz not null default now())`);
     const db = drizzle({ client: sql });
 
-    const [inserted] = await db.insert(notes).values([{ body: "first" }, { body: "second" }]).returning();
+    const [inserted] = await db
+      .insert(notes)
+      .values([{ body: "first" }, { body: "second" }])
+      .returning();
     expect(inserted).toMatchObject({ id: 1, body: "first", createdAt: expect.any(Date) });
     const found = await db.select({ id: notes.id, body: notes.body }).from(notes).where(eq(notes.body, "second"));
     expect(found).toEqual([{ id: 2, body: "second" }]);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
-import { listenOnLoopback, silent, type Logger, type StandIn } from "../stand-in";
-import { errorBody, Executor, type Statement, type TransactionOptions } from "./executor";
+import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in";
+import { Executor, errorBody, type Statement, type TransactionOptions } from "./executor";
 
 /** Neon's spelling of the driver's `isolationLevel` option, and what it means in SQL. */
 const ISOLATION_LEVELS = new Map([

@@ -1,5 +1,5 @@
 import type { Logger } from "../stand-in";
-import { type CallbackTarget, type Message, headerRecord, instantiate } from "./message";
+import { type CallbackTarget, headerRecord, instantiate, type Message } from "./message";
 import { signDelivery } from "./signing";
 
 export interface DeliveryOptions {

@@ -84,7 +84,9 @@ export function deduplicationKey(headers: Headers, spec: MessageSpec): string | 
   const id = headers.get("Upstash-Deduplication-Id");
   if (id !== null) return `id:${id}`;
   if (headers.get("Upstash-Content-Based-Deduplication") !== "true") return undefined;
-  const hash = createHash("sha256").update(JSON.stringify([spec.url, [...spec.headers]])).update(spec.body);
+  const hash = createHash("sha256")
+    .update(JSON.stringify([spec.url, [...spec.headers]]))
+    .update(spec.body);
   return `content:${hash.digest("hex")}`;
 }
 
@@ -108,9 +110,7 @@ export function messageJson(message: Message) {
 
 /** Headers as QStash reports them: Go-style canonical names, each with a list of values. */
 export function headerRecord(headers: Headers): Record<string, string[]> {
-  return Object.fromEntries(
-    [...headers].map(([name, value]) => [name.replace(/(^|-)[a-z]/g, (s) => s.toUpperCase()), [value]]),
-  );
+  return Object.fromEntries([...headers].map(([name, value]) => [name.replace(/(^|-)[a-z]/g, (s) => s.toUpperCase()), [value]]));
 }
 
 /** QStash reports a UTF-8 body as `body` and any other as `bodyBase64`. */

@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client, QstashError, Receiver } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,9 +41,7 @@ class Destination {
         this.deliveries.push({ path, method: request.method ?? "", headers: request.headers, body, at: Date.now(), verified });
         const status = this.script.get(path)?.shift() ?? 200;
         if (status === 0) return;
-        response
-          .writeHead(status, { "Content-Type": "text/plain", "X-Answer": "yes" })
-          .end(status < 300 ? `ok ${path}` : `boom ${path}`);
+        response.writeHead(status, { "Content-Type": "text/plain", "X-Answer": "yes" }).end(status < 300 ? `ok ${path}` : `boom ${path}`);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
@@ -113,7 +111,9 @@ describe("QStash stand-in, driven by the official client and receiver", () => {
     // Key rotation: a receiver whose current key is stale still accepts through its next key.
     await expect(new Receiver({ currentSigningKey: "stale", nextSigningKey: CURRENT }).verify(request)).resolves.toBe(true);
     await expect(new Receiver({ currentSigningKey: "wrong", nextSigningKey: "wrong too" }).verify(request)).rejects.toThrow();
-    await expect(new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT }).verify({ ...request, url: `${url}x` })).rejects.toThrow(/subject/);
+    await expect(new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT }).verify({ ...request, url: `${url}x` })).rejects.toThrow(
+      /subject/,
+    );
   });
 
   it("signs the body: a tampered body fails verification", async () => {
@@ -121,9 +121,9 @@ describe("QStash stand-in, driven by the official client and receiver", () => {
     await waitFor(() => destination.to("/tamper").length === 1);
     const [delivery] = destination.to("/tamper");
     const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
-    await expect(
-      receiver.verify({ signature: String(delivery!.headers["upstash-signature"]), body: '{"amount":1000}' }),
-    ).rejects.toThrow(/body hash/);
+    await expect(receiver.verify({ signature: String(delivery!.headers["upstash-signature"]), body: '{"amount":1000}' })).rejects.toThrow(
+      /body hash/,
+    );
   });
 
   it("holds a delayed message back, and shows it through messages.get until then", async () => {
@@ -294,9 +294,7 @@ describe("QStash stand-in, driven by the official client and receiver", () => {
     await client.schedules.resume({ schedule: scheduleId });
     expect((await client.schedules.get(scheduleId)).isPaused).toBe(false);
     await client.schedules.delete(scheduleId);
-    await expect(client.schedules.create({ destination: `${destination.url}/x`, cron: "every day" })).rejects.toThrow(
-      /invalid cron/,
-    );
+    await expect(client.schedules.create({ destination: `${destination.url}/x`, cron: "every day" })).rejects.toThrow(/invalid cron/);
   });
 
   it("answers 401 to a wrong token and 400 to a bad destination", async () => {

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { HttpError, type Message, type MessageSpec, bodyFields, headerRecord, instantiate } from "./message";
+import { bodyFields, HttpError, headerRecord, instantiate, type Message, type MessageSpec } from "./message";
 
 interface Schedule {
   scheduleId: string;

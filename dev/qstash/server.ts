@@ -1,8 +1,8 @@
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { z } from "zod";
-import { listenOnLoopback, type Logger, type StandIn, silent } from "../stand-in";
+import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in";
 import { Deliveries } from "./delivery";
-import { HttpError, type MessageSpec, deduplicationKey, instantiate, messageJson, newId, readSpec } from "./message";
+import { deduplicationKey, HttpError, instantiate, type MessageSpec, messageJson, newId, readSpec } from "./message";
 import { Schedules } from "./schedules";
 
 export interface QStashOptions {

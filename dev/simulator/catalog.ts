@@ -1,5 +1,5 @@
-import { type DemoCourse, demoId, roster } from "../demo/roster";
 import type { CONTENT_KINDS, EXERCISE_DIFFICULTIES, UNIT_KINDS } from "../../jobs/collect/contracts";
+import { type DemoCourse, demoId, roster } from "../demo/roster";
 import { createRandom } from "./random";
 
 /**
@@ -119,50 +119,230 @@ const PLANS: Record<string, CoursePlan> = {
     category: "Software engineering",
     dueDay: null,
     modules: [
-      { title: "Types from the ground up", skill: ["ts-types", "TypeScript type annotations and inference"], units: [["Why static types", "v"], ["Primitive and object types", "r"], ["Type inference in practice", "i"], ["Typing a small module", "l"]] },
-      { title: "Narrowing", skill: ["ts-narrowing", "Type narrowing and control flow"], units: [["Union types", "v"], ["Type guards", "r"], ["Discriminated unions", "i"], ["Exhaustive switches", "l"]] },
-      { title: "Generics", skill: ["ts-generics", "Generic programming in TypeScript"], units: [["Generic functions", "v"], ["Constraints", "r"], ["Utility types", "i"], ["Conditional types", "r"], ["A typed collection", "l"]] },
-      { title: "Asynchronous code", skill: ["ts-async", "Asynchronous TypeScript"], units: [["Promises and async/await", "v"], ["Typing async APIs", "r"], ["Errors in async code", "i"], ["Fetching with types", "l"]] },
-      { title: "Modules and tooling", skill: ["ts-tooling", "TypeScript modules and tooling"], units: [["ES modules", "v"], ["tsconfig explained", "r"], ["Linting and formatting", "i"], ["Setting up a project", "l"]] },
+      {
+        title: "Types from the ground up",
+        skill: ["ts-types", "TypeScript type annotations and inference"],
+        units: [
+          ["Why static types", "v"],
+          ["Primitive and object types", "r"],
+          ["Type inference in practice", "i"],
+          ["Typing a small module", "l"],
+        ],
+      },
+      {
+        title: "Narrowing",
+        skill: ["ts-narrowing", "Type narrowing and control flow"],
+        units: [
+          ["Union types", "v"],
+          ["Type guards", "r"],
+          ["Discriminated unions", "i"],
+          ["Exhaustive switches", "l"],
+        ],
+      },
+      {
+        title: "Generics",
+        skill: ["ts-generics", "Generic programming in TypeScript"],
+        units: [
+          ["Generic functions", "v"],
+          ["Constraints", "r"],
+          ["Utility types", "i"],
+          ["Conditional types", "r"],
+          ["A typed collection", "l"],
+        ],
+      },
+      {
+        title: "Asynchronous code",
+        skill: ["ts-async", "Asynchronous TypeScript"],
+        units: [
+          ["Promises and async/await", "v"],
+          ["Typing async APIs", "r"],
+          ["Errors in async code", "i"],
+          ["Fetching with types", "l"],
+        ],
+      },
+      {
+        title: "Modules and tooling",
+        skill: ["ts-tooling", "TypeScript modules and tooling"],
+        units: [
+          ["ES modules", "v"],
+          ["tsconfig explained", "r"],
+          ["Linting and formatting", "i"],
+          ["Setting up a project", "l"],
+        ],
+      },
     ],
   },
   "DATA-201": {
     category: "Data and analytics",
     dueDay: null,
     modules: [
-      { title: "Preparing data", skill: ["dv-preparation", "Preparing data for analysis"], units: [["Tidy data", "v"], ["Cleaning messy columns", "r"], ["Joins and reshaping", "l"], ["Checking your data", "i"]] },
-      { title: "Visual encoding", skill: ["dv-encoding", "Visual encoding"], units: [["Position, length, colour", "v"], ["Perception pitfalls", "r"], ["Colour scales", "i"], ["Encoding lab", "l"]] },
-      { title: "Choosing the chart", skill: ["dv-charts", "Chart selection"], units: [["Comparisons and trends", "v"], ["Distributions", "r"], ["Part-to-whole", "i"], ["Chart makeover", "l"]] },
-      { title: "Telling the story", skill: ["dv-storytelling", "Data storytelling"], units: [["Narrative structure", "v"], ["Annotation", "r"], ["From chart to slide", "i"]] },
-      { title: "Dashboards", skill: ["dv-dashboards", "Dashboard design"], units: [["Dashboard anatomy", "v"], ["Filters and interaction", "i"], ["Performance budgets", "r"], ["Build a dashboard", "l"]] },
+      {
+        title: "Preparing data",
+        skill: ["dv-preparation", "Preparing data for analysis"],
+        units: [
+          ["Tidy data", "v"],
+          ["Cleaning messy columns", "r"],
+          ["Joins and reshaping", "l"],
+          ["Checking your data", "i"],
+        ],
+      },
+      {
+        title: "Visual encoding",
+        skill: ["dv-encoding", "Visual encoding"],
+        units: [
+          ["Position, length, colour", "v"],
+          ["Perception pitfalls", "r"],
+          ["Colour scales", "i"],
+          ["Encoding lab", "l"],
+        ],
+      },
+      {
+        title: "Choosing the chart",
+        skill: ["dv-charts", "Chart selection"],
+        units: [
+          ["Comparisons and trends", "v"],
+          ["Distributions", "r"],
+          ["Part-to-whole", "i"],
+          ["Chart makeover", "l"],
+        ],
+      },
+      {
+        title: "Telling the story",
+        skill: ["dv-storytelling", "Data storytelling"],
+        units: [
+          ["Narrative structure", "v"],
+          ["Annotation", "r"],
+          ["From chart to slide", "i"],
+        ],
+      },
+      {
+        title: "Dashboards",
+        skill: ["dv-dashboards", "Dashboard design"],
+        units: [
+          ["Dashboard anatomy", "v"],
+          ["Filters and interaction", "i"],
+          ["Performance budgets", "r"],
+          ["Build a dashboard", "l"],
+        ],
+      },
     ],
   },
   "SALES-110": {
     category: "Sales and negotiation",
     dueDay: null,
     modules: [
-      { title: "Preparation", skill: ["ng-preparation", "Negotiation preparation"], units: [["Interests versus positions", "v"], ["Your BATNA", "r"], ["Mapping the other side", "i"], ["Preparation checklist", "r"]] },
-      { title: "Listening", skill: ["ng-listening", "Active listening"], units: [["Listening to understand", "v"], ["Labelling and mirroring", "i"], ["Questions that open up", "r"], ["Role-play: discovery call", "i"]] },
-      { title: "Anchors and concessions", skill: ["ng-anchoring", "Anchoring and concessions"], units: [["The first offer", "v"], ["Trading concessions", "r"], ["Handling pressure tactics", "i"], ["Role-play: price talk", "i"]] },
-      { title: "Closing", skill: ["ng-closing", "Closing agreements"], units: [["Signals to close", "v"], ["Writing it down", "r"], ["Role-play: the close", "i"], ["After the deal", "r"]] },
+      {
+        title: "Preparation",
+        skill: ["ng-preparation", "Negotiation preparation"],
+        units: [
+          ["Interests versus positions", "v"],
+          ["Your BATNA", "r"],
+          ["Mapping the other side", "i"],
+          ["Preparation checklist", "r"],
+        ],
+      },
+      {
+        title: "Listening",
+        skill: ["ng-listening", "Active listening"],
+        units: [
+          ["Listening to understand", "v"],
+          ["Labelling and mirroring", "i"],
+          ["Questions that open up", "r"],
+          ["Role-play: discovery call", "i"],
+        ],
+      },
+      {
+        title: "Anchors and concessions",
+        skill: ["ng-anchoring", "Anchoring and concessions"],
+        units: [
+          ["The first offer", "v"],
+          ["Trading concessions", "r"],
+          ["Handling pressure tactics", "i"],
+          ["Role-play: price talk", "i"],
+        ],
+      },
+      {
+        title: "Closing",
+        skill: ["ng-closing", "Closing agreements"],
+        units: [
+          ["Signals to close", "v"],
+          ["Writing it down", "r"],
+          ["Role-play: the close", "i"],
+          ["After the deal", "r"],
+        ],
+      },
     ],
   },
   "OPS-050": {
     category: "Compliance",
     dueDay: 80,
     modules: [
-      { title: "Protecting personal data", skill: ["cp-data-protection", "Data protection"], units: [["What counts as personal data", "v"], ["Lawful processing", "r"], ["Data subject requests", "i"], ["Breach reporting", "r"]] },
-      { title: "Gifts and bribery", skill: ["cp-anti-bribery", "Anti-bribery and gifts"], units: [["Bribery in plain words", "v"], ["Gifts and hospitality", "r"], ["Case studies", "i"], ["Speaking up", "r"]] },
-      { title: "Security hygiene", skill: ["cp-infosec", "Information security hygiene"], units: [["Phishing", "v"], ["Passwords and MFA", "i"], ["Working remotely", "r"], ["Incident drill", "i"]] },
+      {
+        title: "Protecting personal data",
+        skill: ["cp-data-protection", "Data protection"],
+        units: [
+          ["What counts as personal data", "v"],
+          ["Lawful processing", "r"],
+          ["Data subject requests", "i"],
+          ["Breach reporting", "r"],
+        ],
+      },
+      {
+        title: "Gifts and bribery",
+        skill: ["cp-anti-bribery", "Anti-bribery and gifts"],
+        units: [
+          ["Bribery in plain words", "v"],
+          ["Gifts and hospitality", "r"],
+          ["Case studies", "i"],
+          ["Speaking up", "r"],
+        ],
+      },
+      {
+        title: "Security hygiene",
+        skill: ["cp-infosec", "Information security hygiene"],
+        units: [
+          ["Phishing", "v"],
+          ["Passwords and MFA", "i"],
+          ["Working remotely", "r"],
+          ["Incident drill", "i"],
+        ],
+      },
     ],
   },
   "GX-100": {
     category: "Onboarding",
     dueDay: 45,
     modules: [
-      { title: "Who we are", skill: ["gx-culture", "Globex culture and values"], units: [["Welcome to Globex", "v"], ["Our values", "r"], ["How decisions are made", "i"], ["Meet the teams", "v"]] },
-      { title: "Tools of the trade", skill: ["gx-tools", "Globex internal tools"], units: [["Your workspace", "v"], ["Ticketing basics", "i"], ["Finding information", "r"], ["Tool tour", "i"]] },
-      { title: "Policies", skill: ["gx-policies", "Workplace policies"], units: [["Working hours and leave", "r"], ["Expenses", "i"], ["Code of conduct", "v"], ["Policy check", "r"]] },
+      {
+        title: "Who we are",
+        skill: ["gx-culture", "Globex culture and values"],
+        units: [
+          ["Welcome to Globex", "v"],
+          ["Our values", "r"],
+          ["How decisions are made", "i"],
+          ["Meet the teams", "v"],
+        ],
+      },
+      {
+        title: "Tools of the trade",
+        skill: ["gx-tools", "Globex internal tools"],
+        units: [
+          ["Your workspace", "v"],
+          ["Ticketing basics", "i"],
+          ["Finding information", "r"],
+          ["Tool tour", "i"],
+        ],
+      },
+      {
+        title: "Policies",
+        skill: ["gx-policies", "Workplace policies"],
+        units: [
+          ["Working hours and leave", "r"],
+          ["Expenses", "i"],
+          ["Code of conduct", "v"],
+          ["Policy check", "r"],
+        ],
+      },
     ],
   },
 };
@@ -232,7 +412,18 @@ function buildCourse(course: DemoCourse): CourseDef {
       const kind = KINDS[code];
       const unitId = demoId("unit", key(m + 1, u + 1));
       const estimatedMinutes = kind === "lab" ? random.int(30, 60) : random.int(8, 25);
-      const unit: UnitDef = { id: unitId, moduleId, position: u + 1, title, kind, estimatedMinutes, skillId: skillDef.id, practice: null, contents: [], exercise: null };
+      const unit: UnitDef = {
+        id: unitId,
+        moduleId,
+        position: u + 1,
+        title,
+        kind,
+        estimatedMinutes,
+        skillId: skillDef.id,
+        practice: null,
+        contents: [],
+        exercise: null,
+      };
       if (kind === "lab") {
         unit.exercise = {
           id: demoId("exercise", key(m + 1, u + 1)),
@@ -329,7 +520,18 @@ function buildCourse(course: DemoCourse): CourseDef {
     }
   }
 
-  return { course, category: plan.category, skills, modules, units: modules.flatMap((m) => m.units), exam, assessments, contents, exercises, dueDay: plan.dueDay };
+  return {
+    course,
+    category: plan.category,
+    skills,
+    modules,
+    units: modules.flatMap((m) => m.units),
+    exam,
+    assessments,
+    contents,
+    exercises,
+    dueDay: plan.dueDay,
+  };
 }
 
 function buildCatalog() {

@@ -1,20 +1,20 @@
 import type { AssessmentAttempt, AssistantSession, ConsumptionEvent, ItemResult, LabSubmission } from "../../jobs/collect/contracts";
 import { type DemoUser, demoId, roster } from "../demo/roster";
-import { DAY_MS, HOUR_MS, MINUTE_MS, dayKey, isWeekend, isoSeconds } from "./calendar";
+import { DAY_MS, dayKey, HOUR_MS, isoSeconds, isWeekend, MINUTE_MS } from "./calendar";
 import {
   type AssessmentDef,
   CATEGORY_DEPARTMENTS,
   type ContentDef,
   type CourseDef,
+  catalog,
+  courseDef,
   type ExerciseDef,
   type ModuleDef,
   type SkillDef,
   type UnitDef,
-  catalog,
-  courseDef,
 } from "./catalog";
-import { type LearnerTraits, engagement, learnerTraits } from "./people";
-import { type Random, createRandom } from "./random";
+import { engagement, type LearnerTraits, learnerTraits } from "./people";
+import { createRandom, type Random } from "./random";
 
 /**
  * The day-by-day life of one person over the term (the `TERM_DAYS` UTC days before today).
@@ -303,7 +303,9 @@ class LearnerSimulation {
   private consume(track: CourseTrack, content: ContentDef, session: Session, main: boolean): void {
     const { random } = session;
     // Learners losing interest abandon content more often, then sometimes come back to it.
-    const abandons = random.chance(main ? 0.06 + (this.traits.archetype === "drifting" || this.traits.archetype === "struggling" ? 0.12 : 0) : 0.3);
+    const abandons = random.chance(
+      main ? 0.06 + (this.traits.archetype === "drifting" || this.traits.archetype === "struggling" ? 0.12 : 0) : 0.3,
+    );
     const full = content.durationSeconds ?? content.minutes * 60;
     const views = abandons && main ? [false, true] : [!abandons];
     for (const completed of views) {
@@ -412,7 +414,12 @@ class LearnerSimulation {
   private signIn(dayStart: number, firstAt: number, lastActivity: number, minutes: number, random: Random): void {
     const sessions = random.chance(0.3) ? 2 : 1;
     const lastAt = sessions === 2 ? firstAt + Math.round((lastActivity - firstAt) / 2) : firstAt;
-    this.journey.signIns.push({ at: dayStart, sessions, activeMinutes: Math.min(1440, Math.round(minutes + random.between(3, 15))), lastAt });
+    this.journey.signIns.push({
+      at: dayStart,
+      sessions,
+      activeMinutes: Math.min(1440, Math.round(minutes + random.between(3, 15))),
+      lastAt,
+    });
   }
 
   private exit(at: number): void {
@@ -431,7 +438,12 @@ function staffJourney(user: DemoUser, termStart: number): Journey {
     if (!random.chance(isWeekend(dayStart) ? 0.08 : 0.85)) continue;
     const firstAt = dayStart + random.between(7, 10) * HOUR_MS;
     const sessions = random.int(1, 3);
-    journey.signIns.push({ at: dayStart, sessions, activeMinutes: random.int(15, 240), lastAt: firstAt + (sessions - 1) * random.int(1, 4) * HOUR_MS });
+    journey.signIns.push({
+      at: dayStart,
+      sessions,
+      activeMinutes: random.int(15, 240),
+      lastAt: firstAt + (sessions - 1) * random.int(1, 4) * HOUR_MS,
+    });
     const course = taught.length > 0 ? random.pick(taught) : null;
     if (course && random.chance(0.15)) {
       const content = random.pick(course.contents);

@@ -2,7 +2,7 @@ import type { Enrolment, LearnerInsight, ServiceName, ServicePayload, TargetSkil
 import { type DemoUser, roster } from "../demo/roster";
 import { DAY_MS, dayKey, isoSeconds } from "./calendar";
 import { CATEGORY_DEPARTMENTS, type CourseDef, catalog } from "./catalog";
-import { type CourseTrack, type Journey, TERM_DAYS, type Timed, departure, simulateJourney } from "./journey";
+import { type CourseTrack, departure, type Journey, simulateJourney, TERM_DAYS, type Timed } from "./journey";
 import { directory } from "./people";
 import { createRandom } from "./random";
 import type { AnalyticsQuery } from "./request";
@@ -45,7 +45,12 @@ type Data<S extends ServiceName> = ServicePayload<S>["data"];
 const MODEL_VERSION = "learner-ai-sim-1";
 
 /** Builds the payload of `service` for a checked query of known subjects. */
-export function buildPayload<S extends ServiceName>(service: S, query: AnalyticsQuery, subjects: ScopeSubjects, book: JourneyBook): ServicePayload<S> {
+export function buildPayload<S extends ServiceName>(
+  service: S,
+  query: AnalyticsQuery,
+  subjects: ScopeSubjects,
+  book: JourneyBook,
+): ServicePayload<S> {
   const view: View = { subjects, from: query.window.from, to: query.window.to, asOf: Math.min(query.window.to, book.today), book };
   const data = BUILDERS[service](view) as Data<S>;
   return {
@@ -62,19 +67,37 @@ const BUILDERS: { [S in ServiceName]: (view: View) => Data<S> } = {
   courseBuilder: courseBuilderData,
   assessment: (view) => ({
     assessments: view.subjects.courses.flatMap((c) => c.assessments.map(({ itemMaxScore: _, ...a }) => a)),
-    attempts: records(view, (j) => j.attempts, (a) => a.courseId),
+    attempts: records(
+      view,
+      (j) => j.attempts,
+      (a) => a.courseId,
+    ),
   }),
   skillsEngine: skillsEngineData,
   learnerAI: learnerAIData,
   contentStudio: (view) => ({
     contents: view.subjects.courses.flatMap((c) => c.contents.map(({ minutes: _, ...content }) => content)),
-    events: records(view, (j) => j.content, (e) => e.courseId),
+    events: records(
+      view,
+      (j) => j.content,
+      (e) => e.courseId,
+    ),
   }),
   devLab: (view) => ({
     exercises: view.subjects.courses.flatMap((c) => c.exercises.map(({ testsTotal: _, ...e }) => e)),
-    submissions: records(view, (j) => j.submissions, (s) => s.courseId),
+    submissions: records(
+      view,
+      (j) => j.submissions,
+      (s) => s.courseId,
+    ),
   }),
-  ragAssistant: (view) => ({ sessions: records(view, (j) => j.sessions, (s) => s.courseId) }),
+  ragAssistant: (view) => ({
+    sessions: records(
+      view,
+      (j) => j.sessions,
+      (s) => s.courseId,
+    ),
+  }),
   auth: (view) => ({
     users: view.subjects.people.map((user) => {
       const signIns = view.book.of(user).signIns.filter((s) => s.lastAt < view.asOf);
@@ -82,7 +105,9 @@ const BUILDERS: { [S in ServiceName]: (view: View) => Data<S> } = {
       return {
         userId: user.id,
         lastSignInAt: last ? isoSeconds(last.lastAt) : null,
-        days: signIns.filter((s) => s.at >= view.from && s.at < view.to).map((s) => ({ day: dayKey(s.at), sessions: s.sessions, activeMinutes: s.activeMinutes })),
+        days: signIns
+          .filter((s) => s.at >= view.from && s.at < view.to)
+          .map((s) => ({ day: dayKey(s.at), sessions: s.sessions, activeMinutes: s.activeMinutes })),
       };
     }),
   }),
@@ -115,7 +140,8 @@ function directoryData(view: View): Data<"directory"> {
   const members = new Map<string, number>();
   for (const user of roster.users) {
     const departmentId = directory.profiles.get(user.id)!.departmentId;
-    if (user.organizationId === organization.id && departmentId && active(user)) members.set(departmentId, (members.get(departmentId) ?? 0) + 1);
+    if (user.organizationId === organization.id && departmentId && active(user))
+      members.set(departmentId, (members.get(departmentId) ?? 0) + 1);
   }
   const people = view.subjects.listed.map((user) => {
     const profile = directory.profiles.get(user.id)!;
@@ -132,8 +158,15 @@ function directoryData(view: View): Data<"directory"> {
       active: active(user),
     };
   });
-  const departmentNames = new Map(view.subjects.listed.flatMap((u) => (u.department ? [[directory.profiles.get(u.id)!.departmentId!, u.department] as const] : [])));
-  const departments = [...departmentNames].map(([id, name]) => ({ id, name, headId: directory.departmentHeads.get(id) ?? null, memberCount: members.get(id) ?? 0 }));
+  const departmentNames = new Map(
+    view.subjects.listed.flatMap((u) => (u.department ? [[directory.profiles.get(u.id)!.departmentId!, u.department] as const] : [])),
+  );
+  const departments = [...departmentNames].map(([id, name]) => ({
+    id,
+    name,
+    headId: directory.departmentHeads.get(id) ?? null,
+    memberCount: members.get(id) ?? 0,
+  }));
   return { organization: { id: organization.id, name: organization.name }, departments, people };
 }
 
@@ -180,7 +213,9 @@ function enrolment(view: View, user: DemoUser, track: CourseTrack): Enrolment {
       const finished = inModule.length === m.units.length ? inModule[inModule.length - 1]!.at : null;
       return { moduleId: m.id, unitsCompleted: inModule.length, unitsTotal: m.units.length, completedAt: iso(finished) };
     }),
-    unitCompletions: done.filter((c) => c.at >= view.from).map((c) => ({ unitId: c.unitId, moduleId: c.moduleId, completedAt: isoSeconds(c.at) })),
+    unitCompletions: done
+      .filter((c) => c.at >= view.from)
+      .map((c) => ({ unitId: c.unitId, moduleId: c.moduleId, completedAt: isoSeconds(c.at) })),
   };
 }
 
@@ -219,7 +254,10 @@ function skillsEngineData(view: View): Data<"skillsEngine"> {
       }
       return { learnerId: user.id, targets };
     });
-  const referenced = new Set([...view.subjects.courses.flatMap((c) => c.skills.map((s) => s.id)), ...learners.flatMap((l) => l.targets.map((t) => t.skillId))]);
+  const referenced = new Set([
+    ...view.subjects.courses.flatMap((c) => c.skills.map((s) => s.id)),
+    ...learners.flatMap((l) => l.targets.map((t) => t.skillId)),
+  ]);
   return {
     skills: [...referenced].map((id) => {
       const skill = catalog.skills.get(id)!;
@@ -250,7 +288,8 @@ function learnerAIData(view: View): Data<"learnerAI"> {
         return { minutes: days.reduce((a, b) => a + b, 0), activeDays: days.filter((m) => m > 0).length, units };
       });
       const weights = [0.4, 0.3, 0.2, 0.1];
-      const forecast = (pick: (w: (typeof weeks)[number]) => number) => weeks.reduce((sum, w, i) => sum + pick(w) * weights[i]!, 0) * random.between(0.9, 1.1);
+      const forecast = (pick: (w: (typeof weeks)[number]) => number) =>
+        weeks.reduce((sum, w, i) => sum + pick(w) * weights[i]!, 0) * random.between(0.9, 1.1);
       const activeDays = weeks.reduce((n, w) => n + w.activeDays, 0);
       const paths = tracks(view, user).filter((t) => t.withdrawnAt === null || t.withdrawnAt >= view.asOf);
       return {
@@ -287,16 +326,48 @@ function recommendations(view: View, journey: Journey, paths: CourseTrack[]): Le
     const latest = new Map<string, boolean | null>();
     for (const a of attempts) if (a.courseId === courseId) latest.set(a.assessmentId, a.passed);
     for (const [assessmentId, passed] of latest) {
-      if (passed === false) found.push({ kind: "assessment", itemId: assessmentId, courseId, skillId: null, reason: "retake", score: round(random.between(0.8, 0.95)) });
+      if (passed === false)
+        found.push({
+          kind: "assessment",
+          itemId: assessmentId,
+          courseId,
+          skillId: null,
+          reason: "retake",
+          score: round(random.between(0.8, 0.95)),
+        });
     }
     const next = track.def.units[track.completions.filter((c) => c.at < view.asOf).length];
-    if (next) found.push({ kind: "unit", itemId: next.id, courseId, skillId: next.skillId, reason: "next_in_path", score: round(random.between(0.6, 0.9)) });
+    if (next)
+      found.push({
+        kind: "unit",
+        itemId: next.id,
+        courseId,
+        skillId: next.skillId,
+        reason: "next_in_path",
+        score: round(random.between(0.6, 0.9)),
+      });
     const weakest = weakestSkill(track.def, attempts);
     if (weakest) {
       const kata = track.def.exercises.find((e) => e.unitId === null && e.skillId === weakest.skillId);
       const content = track.def.units.find((u) => u.skillId === weakest.skillId && u.contents.length > 0)?.contents[0];
-      if (kata) found.push({ kind: "exercise", itemId: kata.id, courseId, skillId: weakest.skillId, reason: "skill_gap", score: round(1 - weakest.rate) });
-      else if (content) found.push({ kind: "content", itemId: content.id, courseId, skillId: weakest.skillId, reason: "skill_gap", score: round(1 - weakest.rate) });
+      if (kata)
+        found.push({
+          kind: "exercise",
+          itemId: kata.id,
+          courseId,
+          skillId: weakest.skillId,
+          reason: "skill_gap",
+          score: round(1 - weakest.rate),
+        });
+      else if (content)
+        found.push({
+          kind: "content",
+          itemId: content.id,
+          courseId,
+          skillId: weakest.skillId,
+          reason: "skill_gap",
+          score: round(1 - weakest.rate),
+        });
     }
   }
   return found
@@ -306,7 +377,10 @@ function recommendations(view: View, journey: Journey, paths: CourseTrack[]): Le
 }
 
 /** The course skill answered worst (at least three items seen, under 60 % right). */
-function weakestSkill(def: CourseDef, attempts: ServicePayload<"assessment">["data"]["attempts"]): { skillId: string; rate: number } | null {
+function weakestSkill(
+  def: CourseDef,
+  attempts: ServicePayload<"assessment">["data"]["attempts"],
+): { skillId: string; rate: number } | null {
   let weakest: { skillId: string; rate: number } | null = null;
   for (const skill of def.skills) {
     const items = attempts.filter((a) => a.courseId === def.course.id).flatMap((a) => a.items.filter((i) => i.skillId === skill.id));

@@ -78,7 +78,8 @@ export function learnerTraits(user: DemoUser): LearnerTraits {
   const random = createRandom(`traits:${user.id}`);
   const roll = random.next();
   const fixed = FIXED_TRAITS[user.email] ?? {};
-  const archetype: Archetype = fixed.archetype ?? (roll < 0.25 ? "strong" : roll < 0.63 ? "steady" : roll < 0.82 ? "struggling" : "drifting");
+  const archetype: Archetype =
+    fixed.archetype ?? (roll < 0.25 ? "strong" : roll < 0.63 ? "steady" : roll < 0.82 ? "struggling" : "drifting");
   const range = RANGES[archetype];
   const draw = ([min, max]: Range) => random.between(min, max);
   let dropDay: number | null = null;
@@ -128,7 +129,8 @@ function buildDirectory() {
   const heads = new Map<string, DemoUser>();
   const admins = new Map<string, DemoUser>();
   for (const user of roster.users) {
-    if (user.department !== null && !heads.has(`${user.organizationId}:${user.department}`)) heads.set(`${user.organizationId}:${user.department}`, user);
+    if (user.department !== null && !heads.has(`${user.organizationId}:${user.department}`))
+      heads.set(`${user.organizationId}:${user.department}`, user);
     if (user.role === "org_admin" && !admins.has(user.organizationId)) admins.set(user.organizationId, user);
   }
   const profiles = new Map<string, DirectoryProfile>();
@@ -140,7 +142,11 @@ function buildDirectory() {
     const isHead = head?.id === user.id;
     const manager = isHead || head === undefined ? admin : head;
     const seniority = random.chance(0.25) ? "Senior " : "";
-    const title = isHead ? `Head of ${user.department}` : user.role === "trainer" ? "Trainer" : `${seniority}${JOB_TITLES[user.department ?? ""] ?? "Specialist"}`;
+    const title = isHead
+      ? `Head of ${user.department}`
+      : user.role === "trainer"
+        ? "Trainer"
+        : `${seniority}${JOB_TITLES[user.department ?? ""] ?? "Specialist"}`;
     const hired = Date.UTC(2012, 0, 1) + Math.floor(random.next() * (Date.UTC(2025, 11, 1) - Date.UTC(2012, 0, 1)));
     const department = user.department === null ? null : departmentId(user.organizationId, user.department);
     if (department !== null && isHead) departmentHeads.set(department, user.id);

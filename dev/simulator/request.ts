@@ -40,7 +40,10 @@ export function parseAnalyticsQuery(params: URLSearchParams, today: number): Par
 
   let from: number | null = null;
   let to: number | null = null;
-  for (const [name, end] of [["from", false], ["to", true]] as const) {
+  for (const [name, end] of [
+    ["from", false],
+    ["to", true],
+  ] as const) {
     const given = params.getAll(name);
     if (given.length > 1) return { ok: false, error: `${name} must be given at most once` };
     if (given.length === 0) continue;

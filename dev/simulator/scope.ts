@@ -30,7 +30,13 @@ export function resolveScope(type: ScopeType, id: string): ScopeSubjects | null 
     if (!course) return null;
     const learners = roster.enrolments.filter((e) => e.courseId === id).map((e) => usersById.get(e.userId)!);
     const trainers = course.trainerIds.map((t) => usersById.get(t)!);
-    return { organizationId: course.organizationId, people: learners, listed: [...learners, ...trainers], courses: [courseDef(id)], courseId: id };
+    return {
+      organizationId: course.organizationId,
+      people: learners,
+      listed: [...learners, ...trainers],
+      courses: [courseDef(id)],
+      courseId: id,
+    };
   }
   const organization = roster.organizations.find((o) => o.id === id);
   if (!organization) return null;

@@ -1,9 +1,9 @@
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import { SERVICES, isServiceName } from "../../jobs/collect/contracts";
-import { listenOnLoopback, type Logger, type StandIn, silent } from "../stand-in";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { isServiceName, SERVICES } from "../../jobs/collect/contracts";
+import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in";
 import { startOfDay } from "./calendar";
 import { createFaultBoard, faultSchema } from "./faults";
-import { JourneyBook, buildPayload } from "./payloads";
+import { buildPayload, JourneyBook } from "./payloads";
 import { parseAnalyticsQuery } from "./request";
 import { resolveScope } from "./scope";
 
@@ -90,7 +90,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     const body = await readJson(req);
     const fault = faultSchema.safeParse(body);
     if (!fault.success) {
-      return send(res, 400, { error: "expected {\"mode\": \"ok\"|\"error\"|\"timeout\", \"latencyMs\"?: integer ≥ 0}", issues: fault.error.issues });
+      return send(res, 400, { error: 'expected {"mode": "ok"|"error"|"timeout", "latencyMs"?: integer ≥ 0}', issues: fault.error.issues });
     }
     faults.set(service, fault.data);
     log({ event: "simulator.fault", service, ...fault.data });
@@ -119,7 +119,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
         ? faultControl(req, res, rest)
         : first !== undefined && isServiceName(first) && rest.join("/") === "api/v1/analytics-data"
           ? analytics(req, res, url, first)
-          : Promise.resolve(send(res, 404, { error: first !== undefined && isServiceName(first) ? "not found" : `unknown service ${first ?? ""}` }));
+          : Promise.resolve(
+              send(res, 404, { error: first !== undefined && isServiceName(first) ? "not found" : `unknown service ${first ?? ""}` }),
+            );
     route.catch((error: unknown) => {
       log({ event: "simulator.error", path: url.pathname, error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) send(res, 500, { error: "simulator failure" });

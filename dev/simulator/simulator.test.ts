@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SERVICES, type ServiceName, type ServicePayload, payloadSchemas } from "../../jobs/collect/contracts";
+import { payloadSchemas, SERVICES, type ServiceName, type ServicePayload } from "../../jobs/collect/contracts";
 import { roster } from "../demo/roster";
 import type { StandIn } from "../stand-in";
 import { startSimulator } from "./server";
@@ -76,7 +76,9 @@ describe("determinism", () => {
         const query = `courseId=${typescript.id}`;
         const first = await (await get(service, query)).text();
         const second = await (await get(service, query)).text();
-        const elsewhere = await (await fetch(`${later.url}/${service}/api/v1/analytics-data?${query}`, { headers: { authorization: "Bearer x" } })).text();
+        const elsewhere = await (
+          await fetch(`${later.url}/${service}/api/v1/analytics-data?${query}`, { headers: { authorization: "Bearer x" } })
+        ).text();
         expect(second).toBe(first);
         expect(elsewhere).toBe(first);
       }
@@ -88,7 +90,9 @@ describe("determinism", () => {
   it("moves the term along with the calendar day", async () => {
     const tomorrow = await startSimulator({ now: () => new Date("2026-11-25T08:00:00Z") });
     try {
-      const response = await fetch(`${tomorrow.url}/auth/api/v1/analytics-data?userId=${byEmail("learner@acme.test").id}`, { headers: { authorization: "Bearer x" } });
+      const response = await fetch(`${tomorrow.url}/auth/api/v1/analytics-data?userId=${byEmail("learner@acme.test").id}`, {
+        headers: { authorization: "Bearer x" },
+      });
       const body = payloadSchemas.auth.parse(await response.json());
       expect(body.window).toEqual({ from: "2026-08-27T00:00:00Z", to: "2026-11-25T00:00:00Z" });
     } finally {
@@ -123,7 +127,10 @@ describe("realism", () => {
   it("shows a learning curve: answers get better with practice on a skill", async () => {
     const { data } = await payload("assessment", `organizationId=${acme.id}`);
     const seen = new Map<string, number>();
-    const [first, later] = [{ right: 0, all: 0 }, { right: 0, all: 0 }];
+    const [first, later] = [
+      { right: 0, all: 0 },
+      { right: 0, all: 0 },
+    ];
     for (const attempt of data.attempts) {
       for (const item of attempt.items) {
         const key = `${attempt.learnerId}:${item.skillId}`;
@@ -253,7 +260,11 @@ describe("faults", () => {
     expect(listed.auth).toEqual({ mode: "ok", latencyMs: 0 });
 
     const reset = await fetch(`${sim.url}/__faults`, { method: "DELETE" });
-    expect(Object.values((await reset.json()) as Record<string, unknown>).every((f) => JSON.stringify(f) === JSON.stringify({ mode: "ok", latencyMs: 0 }))).toBe(true);
+    expect(
+      Object.values((await reset.json()) as Record<string, unknown>).every(
+        (f) => JSON.stringify(f) === JSON.stringify({ mode: "ok", latencyMs: 0 }),
+      ),
+    ).toBe(true);
     expect((await get("devLab", query)).status).toBe(200);
   });
 
@@ -287,6 +298,8 @@ describe("faults", () => {
     expect(await held).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(entries).toContainEqual(expect.objectContaining({ event: "simulator.fault", service: "directory", mode: "timeout" }));
-    expect(entries).toContainEqual(expect.objectContaining({ event: "simulator.request", path: "/directory/api/v1/analytics-data", status: null }));
+    expect(entries).toContainEqual(
+      expect.objectContaining({ event: "simulator.request", path: "/directory/api/v1/analytics-data", status: null }),
+    );
   });
 });

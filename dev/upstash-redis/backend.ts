@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { Redis } from "ioredis";
 import { freePort } from "../ports";
@@ -38,8 +38,7 @@ export function redisServerOnPath(): boolean {
 /** Opens the requested backend; "auto" prefers `redisUrl`, then a spawned `redis-server`, then embedded. */
 export async function openBackend(options: BackendOptions): Promise<RedisBackend> {
   const { redisUrl, log } = options;
-  const kind =
-    options.kind !== "auto" ? options.kind : redisUrl ? "external" : redisServerOnPath() ? "redis-server" : "embedded";
+  const kind = options.kind !== "auto" ? options.kind : redisUrl ? "external" : redisServerOnPath() ? "redis-server" : "embedded";
   switch (kind) {
     case "external":
       if (!redisUrl) throw new Error('The "external" backend needs a redisUrl');

@@ -53,7 +53,10 @@ export class ScriptTranslator {
       .split(" ")
       .map((part) => {
         if (!part.startsWith("flags=")) return part;
-        const flags = part.slice("flags=".length).split(",").filter((flag) => !UPSTASH_ONLY_FLAGS.has(flag));
+        const flags = part
+          .slice("flags=".length)
+          .split(",")
+          .filter((flag) => !UPSTASH_ONLY_FLAGS.has(flag));
         return flags.length > 0 ? `flags=${flags.join(",")}` : "";
       })
       .filter(Boolean)

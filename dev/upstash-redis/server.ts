@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listenOnLoopback, silent, type Logger, type StandIn } from "../stand-in";
-import { openBackend, type Outcome, type RedisBackend, type RedisBackendKind, type Reply } from "./backend";
+import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in";
+import { type Outcome, openBackend, type RedisBackend, type RedisBackendKind, type Reply } from "./backend";
 import { ScriptTranslator, type Translation } from "./scripts";
 
 export type { RedisBackendKind };
@@ -37,7 +37,9 @@ interface Response {
 
 /** Commands that would change the state of the one connection every request shares. */
 const CONNECTION_STATE = new Set(
-  "AUTH HELLO SELECT QUIT RESET MULTI EXEC DISCARD WATCH UNWATCH MONITOR SUBSCRIBE PSUBSCRIBE SSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE SUNSUBSCRIBE".split(" "),
+  "AUTH HELLO SELECT QUIT RESET MULTI EXEC DISCARD WATCH UNWATCH MONITOR SUBSCRIBE PSUBSCRIBE SSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE SUNSUBSCRIBE".split(
+    " ",
+  ),
 );
 
 /**
@@ -214,4 +216,3 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
-

@@ -37,7 +37,6 @@ async function freshWindow(windowMs: number): Promise<void> {
 const backends = [...(hasRedisServer ? [{ kind: "redis-server" as const }] : []), { kind: "embedded" as const }];
 
 describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
-
   let url = "";
   let close: () => Promise<void> = async () => {};
   let redis: Redis;
@@ -149,10 +148,18 @@ describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
     const single = await post("/", ["GET", k], { "upstash-encoding": "base64" });
     expect(single.headers.get("upstash-sync-token")).toBeTruthy();
     expect(await single.json()).toEqual({ result: encoded });
-    expect(await (await post("/pipeline", [["MGET", k, "nope"], ["SET", k, "Chloé ✓"]], { "upstash-encoding": "base64" })).json()).toEqual([
-      { result: [encoded, null] },
-      { result: "OK" },
-    ]);
+    expect(
+      await (
+        await post(
+          "/pipeline",
+          [
+            ["MGET", k, "nope"],
+            ["SET", k, "Chloé ✓"],
+          ],
+          { "upstash-encoding": "base64" },
+        )
+      ).json(),
+    ).toEqual([{ result: [encoded, null] }, { result: "OK" }]);
     expect(await (await post("/", ["GET", k])).json()).toEqual({ result: "Chloé ✓" });
   });
 
@@ -248,44 +255,45 @@ describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
 });
 
 // Spawning and stopping a redis-server needs the binary; registered only where it is on the PATH.
-if (hasRedisServer) describe("backend selection and shutdown", () => {
-  it("puts an external Redis behind the endpoint when given a redisUrl, and leaves it running", async () => {
-    const port = await freePort();
-    const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-    const exited = once(server, "exit");
-    const redisUrl = `redis://127.0.0.1:${port}`;
-    const plain = new IORedis(redisUrl, { retryStrategy: (attempt) => (attempt < 50 ? 100 : null) });
-    plain.on("error", () => {}); // refused until redis-server is up; retryStrategy tries again
-    try {
-      await plain.ping();
-      const standIn = await startUpstashRedis({ token: TOKEN, redisUrl, backend: "auto" });
-      expect(standIn.backend).toBe("external");
-      await new Redis({ url: standIn.url, token: TOKEN }).set("written-over-rest", "yes");
-      expect(await plain.get("written-over-rest")).toBe("yes");
+if (hasRedisServer)
+  describe("backend selection and shutdown", () => {
+    it("puts an external Redis behind the endpoint when given a redisUrl, and leaves it running", async () => {
+      const port = await freePort();
+      const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+      const exited = once(server, "exit");
+      const redisUrl = `redis://127.0.0.1:${port}`;
+      const plain = new IORedis(redisUrl, { retryStrategy: (attempt) => (attempt < 50 ? 100 : null) });
+      plain.on("error", () => {}); // refused until redis-server is up; retryStrategy tries again
+      try {
+        await plain.ping();
+        const standIn = await startUpstashRedis({ token: TOKEN, redisUrl, backend: "auto" });
+        expect(standIn.backend).toBe("external");
+        await new Redis({ url: standIn.url, token: TOKEN }).set("written-over-rest", "yes");
+        expect(await plain.get("written-over-rest")).toBe("yes");
+
+        await standIn.close();
+        expect(await refusesConnections(standIn.url)).toBe(true);
+        expect(await plain.ping()).toBe("PONG");
+      } finally {
+        plain.disconnect();
+        server.kill();
+        await exited;
+      }
+    });
+
+    it("spawns redis-server when no redisUrl is given, and stops it on close", async () => {
+      const events: Record<string, unknown>[] = [];
+      const standIn = await startUpstashRedis({ token: TOKEN, log: (entry) => events.push(entry) });
+      expect(standIn.backend).toBe("redis-server");
+      const started = events.find((e) => e.event === "upstash-redis.redis-server-started");
+      expect(await new Redis({ url: standIn.url, token: TOKEN }).ping()).toBe("PONG");
 
       await standIn.close();
       expect(await refusesConnections(standIn.url)).toBe(true);
-      expect(await plain.ping()).toBe("PONG");
-    } finally {
-      plain.disconnect();
-      server.kill();
-      await exited;
-    }
+      expect(await refusesConnections(`redis://127.0.0.1:${started!.port}`)).toBe(true);
+      expect(() => process.kill(started!.pid as number, 0)).toThrow();
+    });
   });
-
-  it("spawns redis-server when no redisUrl is given, and stops it on close", async () => {
-    const events: Record<string, unknown>[] = [];
-    const standIn = await startUpstashRedis({ token: TOKEN, log: (entry) => events.push(entry) });
-    expect(standIn.backend).toBe("redis-server");
-    const started = events.find((e) => e.event === "upstash-redis.redis-server-started");
-    expect(await new Redis({ url: standIn.url, token: TOKEN }).ping()).toBe("PONG");
-
-    await standIn.close();
-    expect(await refusesConnections(standIn.url)).toBe(true);
-    expect(await refusesConnections(`redis://127.0.0.1:${started!.port}`)).toBe(true);
-    expect(() => process.kill(started!.pid as number, 0)).toThrow();
-  });
-});
 
 describe("embedded backend shutdown", () => {
   it("stops listening on close", async () => {

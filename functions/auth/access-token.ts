@@ -1,10 +1,10 @@
-import { decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { decodeJwt, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
-import { externalKey } from "./external-issuer";
 import { keyRing, SIGNING_ALGORITHM } from "../../core/signing-keys";
-import { PERMISSIONS, isRole, type Role } from "./roles";
+import { externalKey } from "./external-issuer";
+import { isRole, PERMISSIONS, type Role } from "./roles";
 
 /** RFC 9068's media type for JWT access tokens; a token of another `typ` is not an access token. */
 const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -57,7 +57,12 @@ export async function issueAccessToken(
 ): Promise<IssuedToken> {
   const ring = await keyRing(env);
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ role: user.role, organizationId: user.organizationId, permissions: PERMISSIONS[user.role], sid: sessionId })
+  const token = await new SignJWT({
+    role: user.role,
+    organizationId: user.organizationId,
+    permissions: PERMISSIONS[user.role],
+    sid: sessionId,
+  })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: ring.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(env.JWT_ISSUER)
     .setAudience(env.JWT_AUDIENCE)

@@ -1,6 +1,6 @@
+import { ProblemError } from "../../core/errors/problem";
 import type { Database } from "../../db/client";
 import { courseInOrganization, learnerInTrainersCourses, trainerTeachesCourse, userInOrganization } from "../../db/queries/scope";
-import { ProblemError } from "../../core/errors/problem";
 import type { Caller } from "./access-token";
 
 /** Something a request asks about, by id. */
@@ -49,12 +49,17 @@ export async function assertCanAccess(db: Database, caller: Caller, subject: Sub
  * A pipeline run is visible to whoever may see its subject (404 otherwise, like a missing id);
  * organisation runs to the organisation's admins; the nightly run (no subject) to no one.
  */
-export async function assertCanSeeRun(db: Database, caller: Caller, run: { scope: string; scopeId: string | null; organizationId: string | null }): Promise<void> {
+export async function assertCanSeeRun(
+  db: Database,
+  caller: Caller,
+  run: { scope: string; scopeId: string | null; organizationId: string | null },
+): Promise<void> {
   const hidden = new ProblemError(404, "not-found", "No run with this id.");
   if (run.organizationId !== caller.organizationId || !run.scopeId) throw hidden;
   if (run.scope === "organization") {
     if (caller.role !== "org_admin") throw hidden;
     return;
   }
-  if (!(await canAccess(db, caller, run.scope === "course" ? { kind: "course", id: run.scopeId } : { kind: "user", id: run.scopeId }))) throw hidden;
+  if (!(await canAccess(db, caller, run.scope === "course" ? { kind: "course", id: run.scopeId } : { kind: "user", id: run.scopeId })))
+    throw hidden;
 }

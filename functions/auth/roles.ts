@@ -6,12 +6,7 @@ export const isRole = (value: string): value is Role => (ROLES as readonly strin
 /** What each role may do; carried in access tokens so dashboards can shape their UI. */
 export const PERMISSIONS: Record<Role, readonly string[]> = {
   learner: ["analytics:read:self", "reports:generate:self", "pipeline:refresh:self"],
-  trainer: [
-    "analytics:read:self",
-    "analytics:read:course-learners",
-    "reports:generate:course",
-    "pipeline:refresh:course",
-  ],
+  trainer: ["analytics:read:self", "analytics:read:course-learners", "reports:generate:course", "pipeline:refresh:course"],
   org_admin: [
     "analytics:read:self",
     "analytics:read:organization",

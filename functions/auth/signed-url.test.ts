@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type Env, loadEnv } from "../../core/env";
 import { productionEnv } from "../../test/env-fixture";
-import { loadEnv, type Env } from "../../core/env";
 import { MAX_URL_LIFETIME_SECONDS, publicBaseUrl, signFileUrl, verifyFileUrl } from "./signed-url";
 
 const env = (() => {

@@ -1,6 +1,6 @@
-import type { Env } from "../../core/env";
 import { fromBase64url, toBase64url } from "../../core/codecs/base64";
 import { hmacSign, hmacVerify } from "../../core/codecs/hmac";
+import type { Env } from "../../core/env";
 
 /** The most a download URL may live, whatever it says. */
 export const MAX_URL_LIFETIME_SECONDS = 24 * 3600;
@@ -28,7 +28,10 @@ export async function signFileUrl(env: Env, file: SignedFile, now: Date): Promis
   const { kid, secret } = env.REPORT_URL_KEYS[0]!;
   const expires = Math.floor(now.getTime() / 1000) + Math.min(env.REPORT_URL_TTL_SECONDS, MAX_URL_LIFETIME_SECONDS);
   const signature = await hmacSign(secret, canonical(file, expires, kid));
-  return { path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${toBase64url(signature)}`, expiresAt: new Date(expires * 1000) };
+  return {
+    path: `${filePath(file.reportId)}?exp=${expires}&kid=${encodeURIComponent(kid)}&sig=${toBase64url(signature)}`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
 /** Verifies the signature of a URL that passed `checkFileUrl` against the report it names. */
@@ -54,7 +57,12 @@ export function checkFileUrl(env: Env, query: { exp: number; kid: string; sig: s
 }
 
 /** Checks a download URL for a report: `checkFileUrl`, then its signature. False for anything else. */
-export async function verifyFileUrl(env: Env, file: SignedFile, query: { exp: number; kid: string; sig: string }, now: Date): Promise<boolean> {
+export async function verifyFileUrl(
+  env: Env,
+  file: SignedFile,
+  query: { exp: number; kid: string; sig: string },
+  now: Date,
+): Promise<boolean> {
   const verify = checkFileUrl(env, query, now);
   return verify ? verify(file) : false;
 }

@@ -11,7 +11,8 @@ const id = "5f0c2d1e-7c4b-4f7e-9b1a-2d3c4e5f6a7b";
 const deliveryId = (maxLength = 200) => fc.stringMatching(new RegExp(`^[\\w.:-]{1,${maxLength}}$`));
 
 /** Verifies as `assessment` at `now`, with `headers` overriding the delivery's own. */
-const verify = (headers: WebhookHeaders, body: string) => verifyWebhookSignature(secrets, { service: "assessment", delivery: id, timestamp: String(ts), ...headers }, body, now);
+const verify = (headers: WebhookHeaders, body: string) =>
+  verifyWebhookSignature(secrets, { service: "assessment", delivery: id, timestamp: String(ts), ...headers }, body, now);
 
 describe("verifyWebhookSignature", () => {
   it("accepts a delivery signed with the service's own secret, within five minutes either way", async () => {
@@ -30,7 +31,9 @@ describe("verifyWebhookSignature", () => {
 
   it("gives the README's worked example", async () => {
     const body = '{"userIds":["7d6f6b2e-3c1a-4e8b-9f0d-2a5b8c7e1f34"]}';
-    expect(await signWebhook("whsec_example_0123456789abcdef", 1767225600, "assessment:42", body)).toBe("v2=f7a4cf012e36c4b5f5804d91c9d21367c64f9fc1b6024c0881e448ba8d7c6a6a");
+    expect(await signWebhook("whsec_example_0123456789abcdef", 1767225600, "assessment:42", body)).toBe(
+      "v2=f7a4cf012e36c4b5f5804d91c9d21367c64f9fc1b6024c0881e448ba8d7c6a6a",
+    );
   });
 
   it.each([
@@ -49,11 +52,15 @@ describe("verifyWebhookSignature", () => {
   it("refuses a v1 signature (timestamp and body only), saying so", async () => {
     const { createHmac } = await import("node:crypto");
     const v1 = `v1=${createHmac("sha256", keys.assessment).update(`${ts}.{}`).digest("hex")}`;
-    await expect(verify({ signature: v1 }, "{}")).rejects.toMatchObject({ status: 401, detail: expect.stringMatching(/v1 signatures .* no longer accepted/) });
+    await expect(verify({ signature: v1 }, "{}")).rejects.toMatchObject({
+      status: 401,
+      detail: expect.stringMatching(/v1 signatures .* no longer accepted/),
+    });
   });
 
   it("will not sign a delivery id the API would refuse", async () => {
-    for (const bad of ["", "a\nb", "a b", "x".repeat(201)]) await expect(signWebhook(keys.assessment, ts, bad, "{}")).rejects.toThrow(/delivery id/);
+    for (const bad of ["", "a\nb", "a b", "x".repeat(201)])
+      await expect(signWebhook(keys.assessment, ts, bad, "{}")).rejects.toThrow(/delivery id/);
   });
 
   it("refuses any change to the body, the timestamp or the delivery id", async () => {

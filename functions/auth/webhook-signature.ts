@@ -1,6 +1,6 @@
-import { ProblemError } from "../../core/errors/problem";
 import { fromHex, toHex } from "../../core/codecs/hex";
 import { hmacSign, hmacVerify } from "../../core/codecs/hmac";
+import { ProblemError } from "../../core/errors/problem";
 
 /** Deliveries older or newer than this are refused: a captured request cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -33,14 +33,21 @@ const signedText = (timestamp: string, delivery: string, rawBody: string) => `${
  * named `constructor` or `toString` would find an inherited function whose (public) source text
  * would then serve as its key.
  */
-export async function verifyWebhookSignature(secrets: ReadonlyMap<string, string>, headers: WebhookHeaders, rawBody: string, now: Date): Promise<string> {
+export async function verifyWebhookSignature(
+  secrets: ReadonlyMap<string, string>,
+  headers: WebhookHeaders,
+  rawBody: string,
+  now: Date,
+): Promise<string> {
   const { service, delivery, timestamp, signature } = headers;
   const secret = service ? secrets.get(service) : undefined;
   if (!service || !secret) throw refuse("Unknown or unconfigured X-Webhook-Service.");
   if (!delivery || !DELIVERY_ID.test(delivery)) throw refuse("X-Webhook-Delivery must be 1 to 200 of A-Z a-z 0-9 _ . : -.");
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) throw refuse("X-Webhook-Timestamp must be Unix seconds.");
-  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) throw refuse("The delivery's timestamp is outside the accepted window.");
-  if (signature?.startsWith("v1=")) throw refuse("v1 signatures (which did not cover the delivery id) are no longer accepted; sign v2, see the API's README.");
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS)
+    throw refuse("The delivery's timestamp is outside the accepted window.");
+  if (signature?.startsWith("v1="))
+    throw refuse("v1 signatures (which did not cover the delivery id) are no longer accepted; sign v2, see the API's README.");
   const match = /^v2=([0-9a-f]{64})$/.exec(signature ?? "");
   if (!match) throw refuse("X-Webhook-Signature must be v2=<64 hex digits>.");
   const valid = await hmacVerify(secret, fromHex(match[1]!), signedText(timestamp, delivery, rawBody));

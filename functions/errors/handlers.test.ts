@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ProblemError } from "../../core/errors/problem";
 import { accessLog } from "../middleware/access-log";
 import { notFound, onError } from "./handlers";
-import { ProblemError } from "../../core/errors/problem";
 
 function app() {
   const app = new Hono();
@@ -14,7 +14,10 @@ function app() {
   });
   app.get("/database-down", () => {
     // As the Neon driver reports a failed connection (drizzle wraps it in its own error).
-    const driverError = Object.assign(new Error("Error connecting to database: fetch failed"), { name: "NeonDbError", sourceError: new TypeError("fetch failed") });
+    const driverError = Object.assign(new Error("Error connecting to database: fetch failed"), {
+      name: "NeonDbError",
+      sourceError: new TypeError("fetch failed"),
+    });
     throw new Error("Failed query: select 1", { cause: driverError });
   });
   app.get("/sql-error", () => {

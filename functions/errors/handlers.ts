@@ -1,9 +1,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { describeError, log } from "../../core/logger";
 import { isOutage, unavailable } from "../../core/errors/outage";
-import { PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from "../../core/errors/problem";
+import { PROBLEM_CONTENT_TYPE, type Problem, ProblemError } from "../../core/errors/problem";
+import { describeError, log } from "../../core/logger";
 
 /** Writes a problem as `application/problem+json`, stamped with the request id and path. */
 export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {

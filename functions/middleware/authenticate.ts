@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
+import { ProblemError } from "../../core/errors/problem";
 import type { AppEnv } from "../app-env";
 import { unauthorized, verifyAccessToken } from "../auth/access-token";
-import { ProblemError } from "../../core/errors/problem";
 
 /** RFC 6750 b64token syntax. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;

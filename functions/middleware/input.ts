@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env";
 import { ProblemError } from "../../core/errors/problem";
+import type { AppEnv } from "../app-env";
 
 /**
  * How much more of an oversized streamed body is read (and dropped) before the 413, so that the

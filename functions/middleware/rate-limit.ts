@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { endTime, startTime } from "hono/timing";
+import { addressKey } from "../../core/codecs/ip";
+import { ProblemError } from "../../core/errors/problem";
+import { log } from "../../core/logger";
 import type { AppEnv } from "../app-env";
 import { isRole } from "../auth/roles";
-import { ProblemError } from "../../core/errors/problem";
-import { addressKey } from "../../core/codecs/ip";
-import { log } from "../../core/logger";
-import { rateLimiters, type LimitedAudience } from "../services/rate-limiters";
+import { type LimitedAudience, rateLimiters } from "../services/rate-limiters";
 
 export interface Verdict {
   success: boolean;
@@ -26,7 +26,11 @@ export const clientAddress = (c: Context): string | null => {
 };
 
 const failedOpen = <E extends AppEnv>(c: Context<E>, audience: LimitedAudience, error: unknown) =>
-  log("warn", "rate limiter failed open", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
+  log("warn", "rate limiter failed open", {
+    requestId: c.get("requestId"),
+    audience,
+    reason: error instanceof Error ? error.message : String(error),
+  });
 
 /**
  * Counts one request of `identifier` against the audience's limiter. Resolves with the verdict,
@@ -34,7 +38,12 @@ const failedOpen = <E extends AppEnv>(c: Context<E>, audience: LimitedAudience, 
  * (the caller decides whether that fails open or closed). The limiter's background writes finish
  * through `waitUntil`.
  */
-export async function consume<E extends AppEnv>(c: Context<E>, audience: LimitedAudience, identifier: string, rate = 1): Promise<Verdict | null> {
+export async function consume<E extends AppEnv>(
+  c: Context<E>,
+  audience: LimitedAudience,
+  identifier: string,
+  rate = 1,
+): Promise<Verdict | null> {
   const limiter = rateLimiters(c.env, c.get("clients").redis)[audience];
   try {
     const result = await limiter.limit(identifier, { rate });
@@ -56,7 +65,11 @@ export async function peek<E extends AppEnv>(c: Context<E>, audience: LimitedAud
     const { remaining, reset, limit } = await rateLimiters(c.env, c.get("clients").redis)[audience].getRemaining(identifier);
     return { success: remaining > 0, remaining, reset, limit };
   } catch (error) {
-    log("warn", "rate limiter could not be read", { requestId: c.get("requestId"), audience, reason: error instanceof Error ? error.message : String(error) });
+    log("warn", "rate limiter could not be read", {
+      requestId: c.get("requestId"),
+      audience,
+      reason: error instanceof Error ? error.message : String(error),
+    });
     return null;
   }
 }
@@ -67,7 +80,13 @@ const secondsUntil = (reset: number) => Math.max(1, Math.ceil((reset - Date.now(
 export function rejectIfLimited(verdict: Verdict | null, what: string): void {
   if (verdict && !verdict.success) {
     const retryAfter = secondsUntil(verdict.reset);
-    throw new ProblemError(429, "rate-limited", `Too many ${what}; retry in ${retryAfter} s.`, { retryAfter }, { "Retry-After": String(retryAfter) });
+    throw new ProblemError(
+      429,
+      "rate-limited",
+      `Too many ${what}; retry in ${retryAfter} s.`,
+      { retryAfter },
+      { "Retry-After": String(retryAfter) },
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AuthenticatedEnv } from "../app-env";
-import { unauthorized, type Caller } from "../auth/access-token";
-import { ROLES, type Role } from "../auth/roles";
 import { ProblemError } from "../../core/errors/problem";
+import type { AuthenticatedEnv } from "../app-env";
+import { type Caller, unauthorized } from "../auth/access-token";
+import { ROLES, type Role } from "../auth/roles";
 import { isRevoked } from "../services/revocation";
 
 /** The request's credential if it names an allowed role, set as the route's caller; else the 401 or 403. */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
 import { unavailable } from "../../core/errors/outage";
+import type { AppEnv } from "../app-env";
 import type { LimitedAudience } from "../services/rate-limiters";
 import { clientAddress, consume, peek, rejectIfLimited } from "./rate-limit";
 

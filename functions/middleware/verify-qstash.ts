@@ -1,8 +1,8 @@
 import { Receiver } from "@upstash/qstash";
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app-env";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
+import type { AppEnv } from "../app-env";
 
 const receivers = new WeakMap<Env, Receiver>();
 

@@ -32,7 +32,10 @@ const runRoute = createRoute({
   summary: "A pipeline run, stage by stage, with source coverage",
   middleware: [requireRole()] as const,
   request: { params: idParam, query: noQuery },
-  responses: { 200: { description: "The run", content: { "application/json": { schema: runSchema } } }, ...problemResponses(400, 401, 403, 404, 429) },
+  responses: {
+    200: { description: "The run", content: { "application/json": { schema: runSchema } } },
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
 });
 
 export function registerRunRoutes(app: OpenAPIHono<AppEnv>): void {

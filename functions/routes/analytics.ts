@@ -1,7 +1,14 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { requireRoleRevocationInCacheRead } from "../middleware/require-role";
-import { learnerAnalyticsSchema, learnerQuery, organizationAnalyticsSchema, organizationQuery, trainerAnalyticsSchema, trainerQuery } from "../schemas/analytics";
+import {
+  learnerAnalyticsSchema,
+  learnerQuery,
+  organizationAnalyticsSchema,
+  organizationQuery,
+  trainerAnalyticsSchema,
+  trainerQuery,
+} from "../schemas/analytics";
 import { problemResponses } from "../schemas/problem";
 import { learnerAnswer, organizationAnswer, subjectInScope, trainerAnswer } from "../services/analytics-answers";
 import { serveCached } from "../services/serve-cached";
@@ -13,7 +20,10 @@ const cachedHeaders = {
   "X-Cache": { description: "HIT, MISS or BYPASS", schema: { type: "string" as const } },
   "Server-Timing": { description: "auth, ratelimit, cache and db time", schema: { type: "string" as const } },
 };
-const answered = (schema: typeof learnerAnalyticsSchema | typeof trainerAnalyticsSchema | typeof organizationAnalyticsSchema, what: string) => ({
+const answered = (
+  schema: typeof learnerAnalyticsSchema | typeof trainerAnalyticsSchema | typeof organizationAnalyticsSchema,
+  what: string,
+) => ({
   200: { description: what, headers: cachedHeaders, content: { "application/json": { schema } } },
   304: { description: "Not modified (If-None-Match matched)" },
   ...problemResponses(400, 401, 403, 404, 429, 503),
@@ -52,21 +62,26 @@ const organizationRoute = createRoute({
   responses: answered(organizationAnalyticsSchema, "The organisation's analytics"),
 });
 
-const variantOf = (query: { timeRange: string; includePredictions: boolean }) => `${query.timeRange}:${query.includePredictions ? "predictions" : "plain"}`;
+const variantOf = (query: { timeRange: string; includePredictions: boolean }) =>
+  `${query.timeRange}:${query.includePredictions ? "predictions" : "plain"}`;
 
 export function registerAnalyticsRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(learnerRoute, async (c) => {
     const query = c.req.valid("query");
     const caller = c.get("caller");
     const userId = await subjectInScope(c.get("clients"), caller, "learner", query.userId);
-    return serveCached(c, { kind: "learner", id: userId }, variantOf(query), query.refreshCache, () => learnerAnswer(c.get("clients"), c.env, caller, userId, query));
+    return serveCached(c, { kind: "learner", id: userId }, variantOf(query), query.refreshCache, () =>
+      learnerAnswer(c.get("clients"), c.env, caller, userId, query),
+    );
   });
 
   app.openapi(trainerRoute, async (c) => {
     const query = c.req.valid("query");
     const caller = c.get("caller");
     const trainerId = await subjectInScope(c.get("clients"), caller, "trainer", query.trainerId);
-    return serveCached(c, { kind: "trainer", id: trainerId }, variantOf(query), query.refreshCache, () => trainerAnswer(c.get("clients"), c.env, caller, trainerId, query));
+    return serveCached(c, { kind: "trainer", id: trainerId }, variantOf(query), query.refreshCache, () =>
+      trainerAnswer(c.get("clients"), c.env, caller, trainerId, query),
+    );
   });
 
   app.openapi(organizationRoute, async (c) => {

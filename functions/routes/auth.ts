@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../app-env";
-import { keyRing } from "../../core/signing-keys";
 import { ProblemError } from "../../core/errors/problem";
-import { checkSignInLimits } from "../middleware/sign-in-limits";
+import { keyRing } from "../../core/signing-keys";
+import type { AppEnv } from "../app-env";
 import { requireRole } from "../middleware/require-role";
+import { checkSignInLimits } from "../middleware/sign-in-limits";
 import { jwksSchema, loginBody, profileSchema, refreshBody, tokenPairSchema } from "../schemas/auth";
 import { noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
@@ -51,7 +51,10 @@ const profileRoute = createRoute({
   summary: "The caller",
   middleware: [requireRole()] as const,
   request: { query: noQuery },
-  responses: { 200: { description: "The caller's profile", content: { "application/json": { schema: profileSchema } } }, ...problemResponses(401, 403, 404, 429, 503) },
+  responses: {
+    200: { description: "The caller's profile", content: { "application/json": { schema: profileSchema } } },
+    ...problemResponses(401, 403, 404, 429, 503),
+  },
 });
 
 const jwksRoute = createRoute({
@@ -60,7 +63,10 @@ const jwksRoute = createRoute({
   tags,
   summary: "Public keys of the tokens this API issues",
   request: { query: noQuery },
-  responses: { 200: { description: "JSON Web Key Set", content: { "application/json": { schema: jwksSchema } } }, ...problemResponses(400, 429) },
+  responses: {
+    200: { description: "JSON Web Key Set", content: { "application/json": { schema: jwksSchema } } },
+    ...problemResponses(400, 429),
+  },
 });
 
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>): void {

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../app-env";
 import { ProblemError } from "../../core/errors/problem";
-import { healthSchema, liveSchema, readySchema } from "../schemas/health";
+import type { AppEnv } from "../app-env";
 import { noQuery } from "../schemas/common";
+import { healthSchema, liveSchema, readySchema } from "../schemas/health";
 import { problemResponses } from "../schemas/problem";
 import { checkDependencies } from "../services/health";
 
@@ -14,7 +14,10 @@ const health = createRoute({
   tags,
   summary: "Version, build and server time",
   request: { query: noQuery },
-  responses: { ...problemResponses(400), 200: { description: "Service identity", content: { "application/json": { schema: healthSchema } } } },
+  responses: {
+    ...problemResponses(400),
+    200: { description: "Service identity", content: { "application/json": { schema: healthSchema } } },
+  },
 });
 
 const live = createRoute({
@@ -50,7 +53,9 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(ready, async (c) => {
     const checks = await checkDependencies(c.get("clients"), c.env.HEALTH_CHECK_TIMEOUT_MS);
-    const down = Object.entries(checks).filter(([, result]) => result.status === "down").map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, result]) => result.status === "down")
+      .map(([name]) => name);
     if (down.length === 0) return c.json({ status: "ready" as const, checks }, 200);
     const detail = `Unavailable: ${down.map((name) => `${name} (${checks[name as keyof typeof checks].error})`).join(", ")}.`;
     throw new ProblemError(503, "dependency-unavailable", detail, { unavailable: down, checks }, { "Retry-After": "5" });

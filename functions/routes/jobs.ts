@@ -1,11 +1,10 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import type { z } from "zod";
-import type { AppEnv } from "../app-env";
-import { ProblemError } from "../../core/errors/problem";
-import { fieldErrors } from "../../core/errors/field-errors";
 import { ownEntry } from "../../core/codecs/own";
+import { fieldErrors } from "../../core/errors/field-errors";
+import { ProblemError } from "../../core/errors/problem";
 import type { JobContext } from "../../jobs/context";
-import { reportMessage, runStepMessage, scheduledMessage, type JobStep } from "../../jobs/messages";
+import { type JobStep, reportMessage, runStepMessage, scheduledMessage } from "../../jobs/messages";
 import { aggregate } from "../../jobs/steps/aggregate";
 import { analyze } from "../../jobs/steps/analyze";
 import { cleanup } from "../../jobs/steps/cleanup";
@@ -15,7 +14,8 @@ import { fit } from "../../jobs/steps/fit";
 import { nightly } from "../../jobs/steps/nightly";
 import { plan } from "../../jobs/steps/plan";
 import { renderReport } from "../../jobs/steps/render";
-import { verifyQStashSignature, type SignedBody } from "../middleware/verify-qstash";
+import type { AppEnv } from "../app-env";
+import { type SignedBody, verifyQStashSignature } from "../middleware/verify-qstash";
 
 /** A step behind its message schema: it runs only with a message that parsed. */
 type Handler = (ctx: JobContext, body: unknown) => Promise<unknown>;
@@ -24,7 +24,8 @@ const step =
   <T>(schema: z.ZodType<T>, run: (ctx: JobContext, message: T) => Promise<unknown>): Handler =>
   (ctx, body) => {
     const message = schema.safeParse(body);
-    if (!message.success) throw new ProblemError(400, "validation", "The job message is invalid.", { errors: fieldErrors("body", message.error) });
+    if (!message.success)
+      throw new ProblemError(400, "validation", "The job message is invalid.", { errors: fieldErrors("body", message.error) });
     return run(ctx, message.data);
   };
 

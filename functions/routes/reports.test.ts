@@ -1,12 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/pg-proxy";
 import { beforeEach, describe, expect, it } from "vitest";
+import { type Env, loadEnv } from "../../core/env";
 import type { Database } from "../../db/client";
 import * as schema from "../../db/schema";
 import { productionEnv } from "../../test/env-fixture";
 import type { AppEnv } from "../app-env";
 import { signFileUrl } from "../auth/signed-url";
-import { loadEnv, type Env } from "../../core/env";
 import { onError } from "../errors/handlers";
 import { validationHook } from "../errors/validation";
 import type { Clients } from "../services/clients";
@@ -44,7 +44,10 @@ const report: Record<string, unknown> = {
 let statements: { sql: string; columns: string[] }[] = [];
 const orm = drizzle(
   async (sql) => {
-    const columns = sql.slice("select ".length, sql.indexOf(" from ")).split(", ").map((column) => column.replaceAll('"', ""));
+    const columns = sql
+      .slice("select ".length, sql.indexOf(" from "))
+      .split(", ")
+      .map((column) => column.replaceAll('"', ""));
     statements.push({ sql, columns });
     return { rows: [columns.map((column) => report[column])] };
   },
@@ -86,7 +89,14 @@ describe("the signed file route", () => {
     expect(statements[0]!.columns).not.toContain("content");
   });
 
-  const signedPath = async () => (await signFileUrl(env, { reportId: report.id as string, organizationId: report.organization_id as string, format: "json" }, new Date())).path;
+  const signedPath = async () =>
+    (
+      await signFileUrl(
+        env,
+        { reportId: report.id as string, organizationId: report.organization_id as string, format: "json" },
+        new Date(),
+      )
+    ).path;
 
   it("refuses a report past its expiry with 410, without reading the file", async () => {
     const expiresAt = report.expires_at;

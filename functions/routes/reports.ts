@@ -14,10 +14,17 @@ const generateRoute = createRoute({
   path: "/api/v1/reports/generate",
   tags,
   security,
-  summary: "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true); at most REPORT_RATE_LIMIT requests per user and window, and 409 (report-quota) when a new report would exceed REPORT_MAX_STORED_PER_USER",
+  summary:
+    "Queue a report (an identical request while one is pending, or within REPORT_REUSE_SECONDS of a ready one, returns that one with its status and joined: true); at most REPORT_RATE_LIMIT requests per user and window, and 409 (report-quota) when a new report would exceed REPORT_MAX_STORED_PER_USER",
   middleware: [requireRole()] as const,
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: generateBody } } } },
-  responses: { 202: { description: "Queued, or joined to an identical report (pending, or ready: then status is ready)", content: { "application/json": { schema: queuedReportSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429) },
+  responses: {
+    202: {
+      description: "Queued, or joined to an identical report (pending, or ready: then status is ready)",
+      content: { "application/json": { schema: queuedReportSchema } },
+    },
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+  },
 });
 
 const statusRoute = createRoute({
@@ -28,7 +35,10 @@ const statusRoute = createRoute({
   summary: "A report's status: queued, rendering, ready (size, checksum, expiry) or failed (reason)",
   middleware: [requireRole()] as const,
   request: { params: idParam, query: noQuery },
-  responses: { 200: { description: "The report", content: { "application/json": { schema: reportSchema } } }, ...problemResponses(400, 401, 403, 404, 429) },
+  responses: {
+    200: { description: "The report", content: { "application/json": { schema: reportSchema } } },
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
 });
 
 const historyRoute = createRoute({
@@ -39,7 +49,10 @@ const historyRoute = createRoute({
   summary: "The caller's reports (an admin: the organisation's), newest first, in pages",
   middleware: [requireRole()] as const,
   request: { query: historyQuery },
-  responses: { 200: { description: "A page of reports", content: { "application/json": { schema: historySchema } } }, ...problemResponses(400, 401, 403, 429) },
+  responses: {
+    200: { description: "A page of reports", content: { "application/json": { schema: historySchema } } },
+    ...problemResponses(400, 401, 403, 429),
+  },
 });
 
 const downloadRoute = createRoute({
@@ -50,7 +63,10 @@ const downloadRoute = createRoute({
   summary: "A signed URL for a ready report (valid REPORT_URL_TTL_SECONDS, at most 24 h); 410 once the report has expired",
   middleware: [requireRole()] as const,
   request: { params: idParam, query: noQuery },
-  responses: { 200: { description: "Where to fetch the file", content: { "application/json": { schema: downloadSchema } } }, ...problemResponses(400, 401, 403, 404, 409, 410, 429) },
+  responses: {
+    200: { description: "Where to fetch the file", content: { "application/json": { schema: downloadSchema } } },
+    ...problemResponses(400, 401, 403, 404, 409, 410, 429),
+  },
 });
 
 const fileRoute = createRoute({
@@ -81,9 +97,13 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(historyRoute, async (c) => c.json(await historyPage(c.get("clients"), c.get("caller"), c.req.valid("query")), 200));
 
-  app.openapi(statusRoute, async (c) => c.json(reportView(await reportInScope(c.get("clients"), c.get("caller"), c.req.valid("param").id)), 200));
+  app.openapi(statusRoute, async (c) =>
+    c.json(reportView(await reportInScope(c.get("clients"), c.get("caller"), c.req.valid("param").id)), 200),
+  );
 
-  app.openapi(downloadRoute, async (c) => c.json(await downloadUrl(c.get("clients"), c.env, c.get("caller"), c.req.valid("param").id), 200));
+  app.openapi(downloadRoute, async (c) =>
+    c.json(await downloadUrl(c.get("clients"), c.env, c.get("caller"), c.req.valid("param").id), 200),
+  );
 
   app.openapi(fileRoute, async (c) => {
     const { file, content } = await signedFile(c.get("clients"), c.env, c.req.valid("param").id, c.req.valid("query"));

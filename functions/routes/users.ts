@@ -3,7 +3,7 @@ import type { AppEnv } from "../app-env";
 import { requireRole } from "../middleware/require-role";
 import { idParam, noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
-import { userPageSchema, userListQuery, userWithOrganizationSchema } from "../schemas/users";
+import { userListQuery, userPageSchema, userWithOrganizationSchema } from "../schemas/users";
 import { peoplePage, userInScope } from "../services/directory";
 
 const tags = ["Directory"];
@@ -36,7 +36,6 @@ const listUsers = createRoute({
     ...problemResponses(400, 401, 403, 429),
   },
 });
-
 
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(getUser, async (c) => c.json(await userInScope(c.get("clients"), c.get("caller"), c.req.valid("param").id), 200));

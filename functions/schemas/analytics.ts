@@ -3,7 +3,6 @@ import { TIME_RANGES } from "../../core/domain/time-range";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { booleanFlag } from "./common";
 
-
 const commonQuery = {
   timeRange: z.enum(TIME_RANGES).default("30d"),
   includePredictions: booleanFlag.default(false),
@@ -20,12 +19,16 @@ const provenance = {
   computedAt: z.iso.datetime().nullable(),
   dataAsOf: z.iso.datetime().nullable().openapi({ description: "End of the window the upstream data covers" }),
   runId: z.uuid().nullable(),
-  sources: z.record(z.enum(SERVICES), z.object({ ok: z.number().int(), missing: z.number().int() })).openapi({ description: "Per upstream service: subjects it answered for / did not" }),
+  sources: z
+    .record(z.enum(SERVICES), z.object({ ok: z.number().int(), missing: z.number().int() }))
+    .openapi({ description: "Per upstream service: subjects it answered for / did not" }),
 };
 
 const factor = z.object({ feature: z.string(), value: z.number().nullable(), contribution: z.number() });
 const atRisk = z.object({ probability: z.number().min(0).max(1), factors: z.array(factor) });
-const projection = z.object({ date: z.string(), weeksRemaining: z.number(), rate: z.number(), earliest: z.string(), latest: z.string().nullable() }).nullable();
+const projection = z
+  .object({ date: z.string(), weeksRemaining: z.number(), rate: z.number(), earliest: z.string(), latest: z.string().nullable() })
+  .nullable();
 
 export const learnerAnalyticsSchema = z
   .object({
@@ -44,12 +47,34 @@ export const learnerAnalyticsSchema = z
       .object({
         overall: z.number().min(0).max(1),
         threshold: z.number(),
-        skills: z.array(z.object({ skillId: z.string(), name: z.string().nullable(), probability: z.number().min(0).max(1), responses: z.number().int(), mastered: z.boolean() })),
+        skills: z.array(
+          z.object({
+            skillId: z.string(),
+            name: z.string().nullable(),
+            probability: z.number().min(0).max(1),
+            responses: z.number().int(),
+            mastered: z.boolean(),
+          }),
+        ),
       })
       .nullable(),
-    skillGaps: z.array(z.object({ skillId: z.string(), name: z.string().nullable(), gap: z.number(), importance: z.number(), mastery: z.number(), priority: z.number() })).nullable(),
+    skillGaps: z
+      .array(
+        z.object({
+          skillId: z.string(),
+          name: z.string().nullable(),
+          gap: z.number(),
+          importance: z.number(),
+          mastery: z.number(),
+          priority: z.number(),
+        }),
+      )
+      .nullable(),
     engagement: z
-      .object({ score: z.number().int().min(0).max(100), components: z.record(z.string(), z.object({ value: z.number(), weight: z.number(), contribution: z.number() })) })
+      .object({
+        score: z.number().int().min(0).max(100),
+        components: z.record(z.string(), z.object({ value: z.number(), weight: z.number(), contribution: z.number() })),
+      })
       .nullable(),
     predictions: z
       .object({

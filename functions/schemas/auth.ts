@@ -30,7 +30,15 @@ export const profileSchema = userWithOrganizationSchema.extend({ permissions: z.
 export const jwksSchema = z
   .object({
     keys: z.array(
-      z.object({ kid: z.string(), kty: z.literal("EC"), crv: z.literal("P-256"), x: z.string(), y: z.string(), alg: z.literal("ES256"), use: z.literal("sig") }),
+      z.object({
+        kid: z.string(),
+        kty: z.literal("EC"),
+        crv: z.literal("P-256"),
+        x: z.string(),
+        y: z.string(),
+        alg: z.literal("ES256"),
+        use: z.literal("sig"),
+      }),
     ),
   })
   .openapi("JWKS");

@@ -13,7 +13,10 @@ export const generateBody = z
       .strict()
       .refine((scope) => !(scope.userId && scope.courseId), "give userId or courseId, not both")
       .optional()
-      .openapi({ description: "learner-progress: userId (default: the caller); course-performance: courseId; at-risk: courseId (admins may omit it: every course)" }),
+      .openapi({
+        description:
+          "learner-progress: userId (default: the caller); course-performance: courseId; at-risk: courseId (admins may omit it: every course)",
+      }),
     timeRange: z.enum(TIME_RANGES).default("30d"),
   })
   .strict()
@@ -39,8 +42,12 @@ export const reportSchema = z
 export const queuedReportSchema = z
   .object({
     reportId: z.uuid(),
-    status: z.enum(REPORT_STATUSES).openapi({ description: "queued for a new report; the joined report's own status otherwise (ready: download it now)" }),
-    joined: z.boolean().openapi({ description: "true when an identical report (pending, or ready within REPORT_REUSE_SECONDS) answers the request" }),
+    status: z
+      .enum(REPORT_STATUSES)
+      .openapi({ description: "queued for a new report; the joined report's own status otherwise (ready: download it now)" }),
+    joined: z
+      .boolean()
+      .openapi({ description: "true when an identical report (pending, or ready within REPORT_REUSE_SECONDS) answers the request" }),
   })
   .openapi("QueuedReport");
 
@@ -49,7 +56,10 @@ export const historyQuery = z
     type: z.enum(REPORT_TYPES).optional(),
     status: z.enum(REPORT_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a nextCursor from a previous page").optional(),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a nextCursor from a previous page")
+      .optional(),
   })
   .strict();
 

@@ -10,7 +10,11 @@ export const refreshBody = z
   .openapi("RefreshRequest");
 
 export const queuedRunSchema = z
-  .object({ runId: z.uuid(), status: z.literal("queued"), joined: z.boolean().openapi({ description: "True when an already queued run for this scope was joined" }) })
+  .object({
+    runId: z.uuid(),
+    status: z.literal("queued"),
+    joined: z.boolean().openapi({ description: "True when an already queued run for this scope was joined" }),
+  })
   .openapi("QueuedRun");
 
 const stageSchema = z.object({

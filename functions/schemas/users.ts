@@ -20,10 +20,11 @@ export const userListQuery = z
     role: z.enum(ROLES).optional(),
     department: z.string().min(1).max(100).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
-    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, "must be a nextCursor from a previous page").optional(),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,400}$/, "must be a nextCursor from a previous page")
+      .optional(),
   })
   .strict();
 
-export const userPageSchema = z
-  .object({ items: z.array(userSchema), nextCursor: z.string().nullable() })
-  .openapi("UserPage");
+export const userPageSchema = z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }).openapi("UserPage");

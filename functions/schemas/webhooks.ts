@@ -17,9 +17,10 @@ export const webhookHeaders = z.object({
     .regex(DELIVERY_ID)
     .openapi({ description: "Unique per delivery (1–200 of A-Z a-z 0-9 _ . : -), covered by the signature; a repeat is refused" }),
   "x-webhook-timestamp": z.string().openapi({ description: "Unix seconds when the delivery was signed (±5 min)" }),
-  "x-webhook-signature": z
-    .string()
-    .openapi({ description: "v2=<hex HMAC-SHA256(secret, `${timestamp}\n${deliveryId}\n${rawBody}`)>: timestamp, delivery id and raw body joined by newlines" }),
+  "x-webhook-signature": z.string().openapi({
+    description:
+      "v2=<hex HMAC-SHA256(secret, `${timestamp}\n${deliveryId}\n${rawBody}`)>: timestamp, delivery id and raw body joined by newlines",
+  }),
 });
 
 export const webhookAcceptedSchema = z

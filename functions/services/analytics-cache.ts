@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { log } from "../../core/logger";
-import { versionKey, type CacheSubject } from "../../jobs/cache-versions";
+import { type CacheSubject, versionKey } from "../../jobs/cache-versions";
 
 /** Cached answers live 24 h; a refresh invalidates them sooner by moving their subject's version. */
 export const CACHE_TTL_SECONDS = 24 * 3600;
@@ -40,15 +40,20 @@ const keyPrefix = ({ kind, id }: CacheSubject) => `analytics:${kind}:${id}`;
  * Reads the cache for a subject and checks the caller's revocation in the same round trip.
  * Null when Redis cannot be reached: the caller then answers from Postgres (X-Cache: BYPASS).
  */
-export async function readCache(redis: Redis, subject: CacheSubject, variant: string, revocationKeys: string[], requestId: string): Promise<CacheRead | null> {
+export async function readCache(
+  redis: Redis,
+  subject: CacheSubject,
+  variant: string,
+  revocationKeys: string[],
+  requestId: string,
+): Promise<CacheRead | null> {
   let script = scripts.get(redis);
   if (!script) scripts.set(redis, (script = redis.createScript(READ_SCRIPT)));
   try {
-    const [revoked, key, entry] = (await script.exec([...revocationKeys, versionKey(subject)], [String(revocationKeys.length), keyPrefix(subject), variant])) as [
-      number,
-      string,
-      CachedAnswer | string | null,
-    ];
+    const [revoked, key, entry] = (await script.exec(
+      [...revocationKeys, versionKey(subject)],
+      [String(revocationKeys.length), keyPrefix(subject), variant],
+    )) as [number, string, CachedAnswer | string | null];
     return { revoked: revoked === 1, key, entry: typeof entry === "string" ? (JSON.parse(entry) as CachedAnswer) : (entry ?? null) };
   } catch (error) {
     log("warn", "cache unavailable; answering from Postgres", { requestId, error: error instanceof Error ? error.message : String(error) });

@@ -1,10 +1,10 @@
 import type { z } from "@hono/zod-openapi";
-import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/math";
+import { mean } from "../../core/domain/stats";
+import { DAY_MS, WEEK_MS } from "../../core/domain/time";
 import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
 import { SERVICES } from "../../jobs/collect/contracts";
+import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/math";
 import type { learnerAnalyticsSchema, organizationAnalyticsSchema, trainerAnalyticsSchema } from "../schemas/analytics";
-import { DAY_MS, WEEK_MS } from "../../core/domain/time";
-import { mean } from "../../core/domain/stats";
 
 export type LearnerAnalyticsBody = z.infer<typeof learnerAnalyticsSchema>;
 export type TrainerAnalyticsBody = z.infer<typeof trainerAnalyticsSchema>;
@@ -31,7 +31,19 @@ export function countSources(metrics: LearnerMetrics[]): Sources {
 export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - TIME_RANGE_DAYS[timeRange] * DAY_MS);
 
 export function pendingLearner(userId: string, timeRange: TimeRange, runId: string): LearnerAnalyticsBody {
-  return { subject: { type: "learner", id: userId }, state: "pending", timeRange, computedAt: null, dataAsOf: null, runId, sources: countSources([]), velocity: null, mastery: null, skillGaps: null, engagement: null };
+  return {
+    subject: { type: "learner", id: userId },
+    state: "pending",
+    timeRange,
+    computedAt: null,
+    dataAsOf: null,
+    runId,
+    sources: countSources([]),
+    velocity: null,
+    mastery: null,
+    skillGaps: null,
+    engagement: null,
+  };
 }
 
 /** A learner's answer from their latest analytics, cut to the time range. */
@@ -61,19 +73,34 @@ export function learnerView(
     },
     mastery: metrics.mastery,
     skillGaps: metrics.skillGaps,
-    engagement: { score: metrics.engagement.score, components: metrics.engagement.components as Record<string, { value: number; weight: number; contribution: number }> },
+    engagement: {
+      score: metrics.engagement.score,
+      components: metrics.engagement.components as Record<string, { value: number; weight: number; contribution: number }>,
+    },
     ...(includePredictions
       ? {
           predictions: {
             atRisk: metrics.atRisk,
-            courses: metrics.courses.map((c) => ({ courseId: c.courseId, title: c.title, atRisk: c.atRisk, projectedCompletion: c.projectedCompletion })),
+            courses: metrics.courses.map((c) => ({
+              courseId: c.courseId,
+              title: c.title,
+              atRisk: c.atRisk,
+              projectedCompletion: c.projectedCompletion,
+            })),
           },
         }
       : {}),
   };
 }
 
-type EnrolledRow = { courseId: string; userId: string; name: string; runId: string | null; metrics: LearnerMetrics | null; computedAt: Date | null };
+type EnrolledRow = {
+  courseId: string;
+  userId: string;
+  name: string;
+  runId: string | null;
+  metrics: LearnerMetrics | null;
+  computedAt: Date | null;
+};
 
 /** A trainer's answer: per course they teach, performance, score distribution and at-risk learners. */
 export function trainerView(
@@ -83,8 +110,13 @@ export function trainerView(
   timeRange: TimeRange,
   pendingRunId: string | null,
 ): TrainerAnalyticsBody {
-  const analysed = rows.filter((row): row is EnrolledRow & { metrics: LearnerMetrics; computedAt: Date; runId: string } => row.metrics !== null);
-  const latest = analysed.reduce<(typeof analysed)[number] | null>((top, row) => (!top || row.computedAt > top.computedAt ? row : top), null);
+  const analysed = rows.filter(
+    (row): row is EnrolledRow & { metrics: LearnerMetrics; computedAt: Date; runId: string } => row.metrics !== null,
+  );
+  const latest = analysed.reduce<(typeof analysed)[number] | null>(
+    (top, row) => (!top || row.computedAt > top.computedAt ? row : top),
+    null,
+  );
   return {
     subject: { type: "trainer", id: trainerId },
     state: pendingRunId ? "pending" : "ready",
@@ -116,13 +148,26 @@ export function trainerView(
         atRiskLearners: entries
           .filter(({ entry }) => entry.atRisk.probability >= AT_RISK_FROM)
           .sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability)
-          .map(({ row, entry }) => ({ userId: row.userId, name: row.name, probability: entry.atRisk.probability, factors: entry.atRisk.factors })),
+          .map(({ row, entry }) => ({
+            userId: row.userId,
+            name: row.name,
+            probability: entry.atRisk.probability,
+            factors: entry.atRisk.factors,
+          })),
       };
     }),
   };
 }
 
-type AggregateRow = { level: string; groupKey: string; periodStart: Date; groupSize: number; metrics: unknown; runId: string | null; computedAt: Date };
+type AggregateRow = {
+  level: string;
+  groupKey: string;
+  periodStart: Date;
+  groupSize: number;
+  metrics: unknown;
+  runId: string | null;
+  computedAt: Date;
+};
 
 /** An admin's answer: layer-3 aggregates only (small groups were never stored), with the trend over the range. */
 export function organizationView(
@@ -148,8 +193,14 @@ export function organizationView(
     sources,
     minGroupSize,
     summary: summary ? figures(summary) : null,
-    departments: latest.filter((row) => row.level === "department").map((row) => ({ department: row.groupKey, learners: row.groupSize, figures: figures(row) })),
-    courses: latest.filter((row) => row.level === "course").map((row) => ({ courseId: row.groupKey, title: titles.get(row.groupKey) ?? null, learners: row.groupSize, figures: figures(row) })),
-    trend: rows.filter((row) => row.level === "organization").map((row) => ({ date: row.periodStart.toISOString().slice(0, 10), figures: figures(row) })),
+    departments: latest
+      .filter((row) => row.level === "department")
+      .map((row) => ({ department: row.groupKey, learners: row.groupSize, figures: figures(row) })),
+    courses: latest
+      .filter((row) => row.level === "course")
+      .map((row) => ({ courseId: row.groupKey, title: titles.get(row.groupKey) ?? null, learners: row.groupSize, figures: figures(row) })),
+    trend: rows
+      .filter((row) => row.level === "organization")
+      .map((row) => ({ date: row.periodStart.toISOString().slice(0, 10), figures: figures(row) })),
   };
 }

@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
-import { createDatabase, type Database } from "../../db/client";
-import { qstashPublisher, type Publisher } from "../../jobs/publisher";
 import type { Env } from "../../core/env";
+import { createDatabase, type Database } from "../../db/client";
+import { type Publisher, qstashPublisher } from "../../jobs/publisher";
 
 /** The connections a request may use. Created once per isolate and shared by its requests. */
 export interface Clients {

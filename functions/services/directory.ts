@@ -27,7 +27,11 @@ export async function profileOf(clients: Clients, caller: Caller) {
 }
 
 /** One page of the organisation's people, by email (keyset: the cursor is the last email). */
-export async function peoplePage(clients: Clients, caller: Caller, query: z.infer<typeof userListQuery>): Promise<z.infer<typeof userPageSchema>> {
+export async function peoplePage(
+  clients: Clients,
+  caller: Caller,
+  query: z.infer<typeof userListQuery>,
+): Promise<z.infer<typeof userPageSchema>> {
   const { role, department, limit, cursor } = query;
   const afterEmail = cursor === undefined ? undefined : decodeCursor(cursor);
   const rows = await listPeople(clients.db, caller.organizationId, { role, department, limit: limit + 1, afterEmail });

@@ -1,7 +1,7 @@
-import { Ratelimit, type Duration } from "@upstash/ratelimit";
+import { type Duration, Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
-import type { Role } from "../auth/roles";
 import type { Env } from "../../core/env";
+import type { Role } from "../auth/roles";
 
 /**
  * Who or what a limiter counts:

@@ -1,16 +1,24 @@
-import { createOrJoinReport, findIdenticalReport, findReport, findReportForFile, reportContent, reportHistory, storedReports } from "../../db/queries/reports";
-import { dedupId } from "../../jobs/publisher";
 import type { z } from "@hono/zod-openapi";
-import type { Caller } from "../auth/access-token";
-import { assertCanAccess } from "../auth/policy";
+import { decodeCursor, encodeCursor } from "../../core/codecs/base64";
+import { sha256Hex } from "../../core/codecs/digest";
+import { DAY_MS } from "../../core/domain/time";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
-import { sha256Hex } from "../../core/codecs/digest";
+import {
+  createOrJoinReport,
+  findIdenticalReport,
+  findReport,
+  findReportForFile,
+  reportContent,
+  reportHistory,
+  storedReports,
+} from "../../db/queries/reports";
+import { dedupId } from "../../jobs/publisher";
+import type { Caller } from "../auth/access-token";
+import { assertCanAccess } from "../auth/policy";
 import { checkFileUrl, publicBaseUrl, signFileUrl } from "../auth/signed-url";
-import { decodeCursor, encodeCursor } from "../../core/codecs/base64";
 import type { downloadSchema, fileQuery, generateBody, historyQuery, historySchema, reportSchema } from "../schemas/reports";
 import type { Clients } from "./clients";
-import { DAY_MS } from "../../core/domain/time";
 
 type GenerateRequest = z.infer<typeof generateBody>;
 
@@ -19,7 +27,11 @@ type GenerateRequest = z.infer<typeof generateBody>;
  * reports of their courses; an admin anything of their organisation. Out-of-scope subjects are
  * 404 (the policy), reports above the caller's role 403.
  */
-async function reportScope(clients: Clients, caller: Caller, request: GenerateRequest): Promise<{ type: "user" | "course" | "organization"; id: string }> {
+async function reportScope(
+  clients: Clients,
+  caller: Caller,
+  request: GenerateRequest,
+): Promise<{ type: "user" | "course" | "organization"; id: string }> {
   const forbidden = (what: string) => new ProblemError(403, "forbidden", `${what} reports are not available to the ${caller.role} role.`);
   switch (request.type) {
     case "learner-progress": {
@@ -33,7 +45,9 @@ async function reportScope(clients: Clients, caller: Caller, request: GenerateRe
       const courseId = request.scope?.courseId;
       if (!courseId) {
         if (request.type === "at-risk" && caller.role === "org_admin") return { type: "organization", id: caller.organizationId };
-        throw new ProblemError(400, "validation", "This report needs scope.courseId.", { errors: [{ pointer: "json.scope.courseId", detail: "Required" }] });
+        throw new ProblemError(400, "validation", "This report needs scope.courseId.", {
+          errors: [{ pointer: "json.scope.courseId", detail: "Required" }],
+        });
       }
       await assertCanAccess(clients.db, caller, { kind: "course", id: courseId });
       return { type: "course", id: courseId };
@@ -60,22 +74,31 @@ export async function requestReport(clients: Clients, env: Env, caller: Caller, 
   const { stored, nextExpiry } = await storedReports(clients.db, caller.userId);
   if (stored >= env.REPORT_MAX_STORED_PER_USER) {
     const first = nextExpiry ? ` (the first expires at ${nextExpiry.toISOString()})` : "";
-    throw new ProblemError(409, "report-quota", `You hold ${stored} reports, the most one user may keep; wait for old ones to expire${first}, or use one you have.`, {
-      stored,
-      nextExpiresAt: nextExpiry?.toISOString() ?? null,
-    });
+    throw new ProblemError(
+      409,
+      "report-quota",
+      `You hold ${stored} reports, the most one user may keep; wait for old ones to expire${first}, or use one you have.`,
+      {
+        stored,
+        nextExpiresAt: nextExpiry?.toISOString() ?? null,
+      },
+    );
   }
-  const { id, status, joined } = await createOrJoinReport(clients.db, {
-    organizationId: caller.organizationId,
-    requestedBy: caller.userId,
-    type: request.type,
-    format: request.format,
-    scopeType: scope.type,
-    scopeId: scope.id,
-    timeRange: request.timeRange,
-    requestKey,
-    expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * DAY_MS),
-  }, reuseSince);
+  const { id, status, joined } = await createOrJoinReport(
+    clients.db,
+    {
+      organizationId: caller.organizationId,
+      requestedBy: caller.userId,
+      type: request.type,
+      format: request.format,
+      scopeType: scope.type,
+      scopeId: scope.id,
+      timeRange: request.timeRange,
+      requestKey,
+      expiresAt: new Date(Date.now() + env.REPORT_RETENTION_DAYS * DAY_MS),
+    },
+    reuseSince,
+  );
   if (!joined) await clients.publisher.publish("render", { reportId: id }, { deduplicationId: dedupId(id, "render") });
   return { reportId: id, status, joined };
 }
@@ -99,12 +122,14 @@ export function reportView(row: NonNullable<Awaited<ReturnType<typeof findReport
 }
 
 /** May the caller see this report? Their own; an admin: any of the organisation's. */
-export const canSeeReport = (caller: Caller, report: { requestedBy: string }) => caller.role === "org_admin" || report.requestedBy === caller.userId;
+export const canSeeReport = (caller: Caller, report: { requestedBy: string }) =>
+  caller.role === "org_admin" || report.requestedBy === caller.userId;
 
 const notFound = () => new ProblemError(404, "not-found", "No report with this id.");
 const badUrl = () => new ProblemError(403, "forbidden", "The download URL is invalid or has expired.");
 /** Past its expiry a report is gone even before the clean-up deletes it (then it is a 404). */
-const expired = (expiresAt: Date) => new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`);
+const expired = (expiresAt: Date) =>
+  new ProblemError(410, "report-expired", `The report expired at ${expiresAt.toISOString()}; generate it again.`);
 const isExpired = (report: { expiresAt: Date }) => report.expiresAt.getTime() <= Date.now();
 
 /** History pages continue after (createdAt, id) of the last row. */
@@ -123,7 +148,11 @@ function historyPosition(cursor: string) {
 }
 
 /** The caller's reports (an admin: the organisation's), newest first, one page after the cursor. */
-export async function historyPage(clients: Clients, caller: Caller, query: z.infer<typeof historyQuery>): Promise<z.infer<typeof historySchema>> {
+export async function historyPage(
+  clients: Clients,
+  caller: Caller,
+  query: z.infer<typeof historyQuery>,
+): Promise<z.infer<typeof historySchema>> {
   const { type, status, limit, cursor } = query;
   const rows = await reportHistory(clients.db, {
     organizationId: caller.organizationId,
@@ -150,7 +179,11 @@ export async function downloadUrl(clients: Clients, env: Env, caller: Caller, id
   const report = await reportInScope(clients, caller, id);
   if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
   if (isExpired(report)) throw expired(report.expiresAt);
-  const { path, expiresAt } = await signFileUrl(env, { reportId: report.id, organizationId: report.organizationId, format: report.format }, new Date());
+  const { path, expiresAt } = await signFileUrl(
+    env,
+    { reportId: report.id, organizationId: report.organizationId, format: report.format },
+    new Date(),
+  );
   return { url: `${publicBaseUrl(env)}${path}`, expiresAt: expiresAt.toISOString() };
 }
 

@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { anyRevoked, liveRevocations, recordRevocations, type Revocation, type RevokedSubject } from "../../db/queries/access-revocations";
-import type { Caller } from "../auth/access-token";
 import { log } from "../../core/logger";
+import { anyRevoked, liveRevocations, type Revocation, type RevokedSubject, recordRevocations } from "../../db/queries/access-revocations";
+import type { Caller } from "../auth/access-token";
 import type { Clients } from "./clients";
 
 /**

@@ -1,14 +1,14 @@
-import { findRun, finishRun, queueRun, stepsOfRun, type RunScope } from "../../db/queries/runs";
+import type { z } from "@hono/zod-openapi";
 import { ownEntry } from "../../core/codecs/own";
-import { SERVICES } from "../../jobs/collect/contracts";
-import type { SourceCoverage } from "../../jobs/steps/collect";
-import { dedupId } from "../../jobs/publisher";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
-import type { z } from "@hono/zod-openapi";
-import type { runSchema } from "../schemas/runs";
+import { findRun, finishRun, queueRun, type RunScope, stepsOfRun } from "../../db/queries/runs";
+import { SERVICES } from "../../jobs/collect/contracts";
+import { dedupId } from "../../jobs/publisher";
+import type { SourceCoverage } from "../../jobs/steps/collect";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess, assertCanSeeRun } from "../auth/policy";
+import type { runSchema } from "../schemas/runs";
 import type { Clients } from "./clients";
 
 type PipelineRunView = z.infer<typeof runSchema>;
@@ -28,7 +28,11 @@ export async function requestRun(clients: Clients, env: Env, request: RunRequest
   const { id, joined } = await queueRun(clients.db, request);
   if (!joined) {
     try {
-      await clients.publisher.publish("plan", { runId: id, batch: 0 }, { deduplicationId: dedupId(id, "plan", 0), delaySeconds: env.REFRESH_DEBOUNCE_SECONDS });
+      await clients.publisher.publish(
+        "plan",
+        { runId: id, batch: 0 },
+        { deduplicationId: dedupId(id, "plan", 0), delaySeconds: env.REFRESH_DEBOUNCE_SECONDS },
+      );
     } catch (error) {
       // A queued run nobody will start would swallow every later request for this scope.
       await finishRun(clients.db, id, "failed", `could not be queued: ${error instanceof Error ? error.message : String(error)}`);
@@ -49,16 +53,17 @@ export async function describeRun(clients: Clients, run: NonNullable<Awaited<Ret
       const expected = stage === "collect" || stage === "analyze" ? (run.batchCount ?? 1) : 1;
       const completed = own.filter((step) => step.status === "completed").length;
       const failedStep = own.find((step) => step.status === "failed");
-      const status: StageView["status"] = completed >= expected ? "completed" : failedStep ? "failed" : own.length > 0 ? "running" : "pending";
+      const status: StageView["status"] =
+        completed >= expected ? "completed" : failedStep ? "failed" : own.length > 0 ? "running" : "pending";
       const times = own.map((step) => step.startedAt.getTime());
       const ends = own.flatMap((step) => (step.finishedAt ? [step.finishedAt.getTime()] : []));
       const view: StageView = {
-          status,
-          batches: { completed, total: expected },
-          attempts: own.reduce((sum, step) => sum + step.attempts, 0),
-          startedAt: times.length ? new Date(Math.min(...times)).toISOString() : null,
-          finishedAt: status === "completed" && ends.length ? new Date(Math.max(...ends)).toISOString() : null,
-          ...(failedStep?.error ? { error: failedStep.error } : {}),
+        status,
+        batches: { completed, total: expected },
+        attempts: own.reduce((sum, step) => sum + step.attempts, 0),
+        startedAt: times.length ? new Date(Math.min(...times)).toISOString() : null,
+        finishedAt: status === "completed" && ends.length ? new Date(Math.max(...ends)).toISOString() : null,
+        ...(failedStep?.error ? { error: failedStep.error } : {}),
       };
       return [stage, view];
     }),
@@ -104,7 +109,11 @@ function refreshScope(caller: Caller, body: { userId?: string; courseId?: string
 export async function refreshForCaller(clients: Clients, env: Env, caller: Caller, body: { userId?: string; courseId?: string }) {
   const scope = refreshScope(caller, body);
   if (scope.scope !== "organization") {
-    await assertCanAccess(clients.db, caller, scope.scope === "course" ? { kind: "course", id: scope.scopeId } : { kind: "user", id: scope.scopeId });
+    await assertCanAccess(
+      clients.db,
+      caller,
+      scope.scope === "course" ? { kind: "course", id: scope.scopeId } : { kind: "user", id: scope.scopeId },
+    );
   }
   return requestRun(clients, env, scope);
 }

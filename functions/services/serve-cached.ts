@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import { endTime, startTime } from "hono/timing";
+import { sha256Hex } from "../../core/codecs/digest";
+import type { CacheSubject } from "../../jobs/cache-versions";
 import type { AuthenticatedEnv } from "../app-env";
 import { unauthorized } from "../auth/access-token";
-import { sha256Hex } from "../../core/codecs/digest";
-import { readCache, writeCache, type CachedAnswer } from "./analytics-cache";
-import type { CacheSubject } from "../../jobs/cache-versions";
+import { type CachedAnswer, readCache, writeCache } from "./analytics-cache";
 import { revocationKeys, revokedInPostgres } from "./revocation";
 
 export interface Built {
@@ -27,7 +27,13 @@ function respond(c: Context<AuthenticatedEnv>, answer: CachedAnswer, cache: "HIT
  * answer, and the revocation check, come from Postgres (X-Cache: BYPASS); `refresh` bypasses
  * and rewrites the entry.
  */
-export async function serveCached(c: Context<AuthenticatedEnv>, subject: CacheSubject, variant: string, refresh: boolean, build: () => Promise<Built>): Promise<Response> {
+export async function serveCached(
+  c: Context<AuthenticatedEnv>,
+  subject: CacheSubject,
+  variant: string,
+  refresh: boolean,
+  build: () => Promise<Built>,
+): Promise<Response> {
   const clients = c.get("clients");
   const caller = c.get("caller");
   startTime(c, "cache");

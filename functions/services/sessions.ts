@@ -1,11 +1,11 @@
-import { findAccount, findCredentials } from "../../db/queries/users";
-import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefreshToken } from "../../db/queries/refresh-tokens";
-import { issueAccessToken, unauthorized, type Caller } from "../auth/access-token";
-import { hashPassword, verifyPassword } from "../auth/password";
-import type { Env } from "../../core/env";
 import { toBase64url } from "../../core/codecs/base64";
 import { sha256Hex } from "../../core/codecs/digest";
+import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
+import { findRefreshFamily, insertRefreshToken, revokeRefreshFamily, spendRefreshToken } from "../../db/queries/refresh-tokens";
+import { findAccount, findCredentials } from "../../db/queries/users";
+import { type Caller, issueAccessToken, unauthorized } from "../auth/access-token";
+import { hashPassword, verifyPassword } from "../auth/password";
 import type { Clients } from "./clients";
 import { revoke, sessionRevocation, tokenRevocation } from "./revocation";
 
@@ -16,7 +16,6 @@ export interface TokenPair {
   refreshToken: string;
   refreshTokenExpiresIn: number;
 }
-
 
 /** The stored form of a refresh token: its SHA-256 (the token has 256 random bits, so no salt is needed). */
 export const hashRefreshToken = (token: string): Promise<string> => sha256Hex(token);
@@ -43,7 +42,13 @@ async function issuePair(
     expiresAt: new Date(Date.now() + env.REFRESH_TOKEN_TTL_SECONDS * 1000),
   });
   const access = await issueAccessToken(env, account, familyId);
-  return { accessToken: access.token, tokenType: "Bearer", expiresIn: access.expiresIn, refreshToken, refreshTokenExpiresIn: env.REFRESH_TOKEN_TTL_SECONDS };
+  return {
+    accessToken: access.token,
+    tokenType: "Bearer",
+    expiresIn: access.expiresIn,
+    refreshToken,
+    refreshTokenExpiresIn: env.REFRESH_TOKEN_TTL_SECONDS,
+  };
 }
 
 /**
@@ -84,6 +89,8 @@ export async function refresh(clients: Clients, env: Env, refreshToken: string, 
  */
 export async function logout(clients: Clients, env: Env, caller: Caller, requestId: string): Promise<void> {
   if (caller.sessionId) await revokeRefreshFamily(clients.db, caller.sessionId);
-  const revocation = caller.sessionId ? sessionRevocation(caller.sessionId, env.ACCESS_TOKEN_TTL_SECONDS, new Date()) : tokenRevocation(caller);
+  const revocation = caller.sessionId
+    ? sessionRevocation(caller.sessionId, env.ACCESS_TOKEN_TTL_SECONDS, new Date())
+    : tokenRevocation(caller);
   await revoke(clients, [revocation], requestId);
 }

@@ -29,14 +29,20 @@ describe("planWebhookRuns", () => {
   it("never queues more than the bound per organisation, and covers every subject exactly once", () => {
     const subject = fc.record({ id: fc.uuid(), organizationId: fc.constantFrom(org(1), org(2), org(3)) });
     fc.assert(
-      fc.property(fc.uniqueArray(subject, { selector: (s) => s.id, maxLength: 80 }), fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 30 }), (all, split, max) => {
-        const [learners, courses] = [all.slice(0, split), all.slice(split)];
-        const plan = planWebhookRuns(learners, courses, max);
-        for (const organizationId of [org(1), org(2), org(3)]) expect(plan.filter((run) => run.organizationId === organizationId).length).toBeLessThanOrEqual(max);
-        const covered = plan.flatMap((run) => run.coalesced ?? [run.scopeId]);
-        expect(covered.sort()).toEqual(all.map((s) => s.id).sort());
-        for (const run of plan) if (run.scope === "organization") expect(run.scopeId).toBe(run.organizationId);
-      }),
+      fc.property(
+        fc.uniqueArray(subject, { selector: (s) => s.id, maxLength: 80 }),
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 1, max: 30 }),
+        (all, split, max) => {
+          const [learners, courses] = [all.slice(0, split), all.slice(split)];
+          const plan = planWebhookRuns(learners, courses, max);
+          for (const organizationId of [org(1), org(2), org(3)])
+            expect(plan.filter((run) => run.organizationId === organizationId).length).toBeLessThanOrEqual(max);
+          const covered = plan.flatMap((run) => run.coalesced ?? [run.scopeId]);
+          expect(covered.sort()).toEqual(all.map((s) => s.id).sort());
+          for (const run of plan) if (run.scope === "organization") expect(run.scopeId).toBe(run.organizationId);
+        },
+      ),
     );
   });
 });

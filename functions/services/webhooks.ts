@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
-import { fieldErrors } from "../../core/errors/field-errors";
 import type { Env } from "../../core/env";
+import { fieldErrors } from "../../core/errors/field-errors";
 import { ProblemError } from "../../core/errors/problem";
 import { acceptDelivery, subjectsWithOrganizations } from "../../db/queries/webhooks";
-import { webhookBody, type webhookAcceptedSchema } from "../schemas/webhooks";
+import { type webhookAcceptedSchema, webhookBody } from "../schemas/webhooks";
 import type { Clients } from "./clients";
-import { requestRun, type RunRequest } from "./runs";
+import { type RunRequest, requestRun } from "./runs";
 
 type WebhookAccepted = z.infer<typeof webhookAcceptedSchema>;
 
@@ -26,14 +26,19 @@ export type PlannedRun = RunRequest & { coalesced?: string[] };
  */
 export function planWebhookRuns(learners: readonly Subject[], courses: readonly Subject[], maxPerOrganization: number): PlannedRun[] {
   const byOrganization = new Map<string, RunRequest[]>();
-  const subjects = [...learners.map((row) => ({ ...row, scope: "user" as const })), ...courses.map((row) => ({ ...row, scope: "course" as const }))];
+  const subjects = [
+    ...learners.map((row) => ({ ...row, scope: "user" as const })),
+    ...courses.map((row) => ({ ...row, scope: "course" as const })),
+  ];
   for (const { id, organizationId, scope } of subjects) {
     const runs = byOrganization.get(organizationId) ?? [];
     runs.push({ organizationId, scope, scopeId: id });
     byOrganization.set(organizationId, runs);
   }
   return [...byOrganization].flatMap(([organizationId, runs]): PlannedRun[] =>
-    runs.length > maxPerOrganization ? [{ organizationId, scope: "organization", scopeId: organizationId, coalesced: runs.map((run) => run.scopeId) }] : runs,
+    runs.length > maxPerOrganization
+      ? [{ organizationId, scope: "organization", scopeId: organizationId, coalesced: runs.map((run) => run.scopeId) }]
+      : runs,
   );
 }
 
@@ -41,7 +46,13 @@ export function planWebhookRuns(learners: readonly Subject[], courses: readonly 
  * Accepts a verified delivery: parses its body (only now: the signature covered the raw bytes),
  * refuses a delivery id the service already used, and queues or joins the planned runs.
  */
-export async function acceptWebhook(clients: Clients, env: Env, service: string, deliveryId: string, raw: string): Promise<WebhookAccepted> {
+export async function acceptWebhook(
+  clients: Clients,
+  env: Env,
+  service: string,
+  deliveryId: string,
+  raw: string,
+): Promise<WebhookAccepted> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -49,7 +60,8 @@ export async function acceptWebhook(clients: Clients, env: Env, service: string,
     throw new ProblemError(400, "validation", "The body is not JSON.");
   }
   const body = webhookBody.safeParse(json);
-  if (!body.success) throw new ProblemError(400, "validation", "The webhook payload is invalid.", { errors: fieldErrors("json", body.error) });
+  if (!body.success)
+    throw new ProblemError(400, "validation", "The webhook payload is invalid.", { errors: fieldErrors("json", body.error) });
   if (!(await acceptDelivery(clients.db, service, deliveryId))) {
     throw new ProblemError(401, "unauthorized", "This delivery id was already accepted (replay).");
   }

@@ -1,4 +1,12 @@
-import { atRiskFeatures, DAY_MS, DEFAULT_AT_RISK_MODEL, predictAtRisk, type AtRiskInput, type AtRiskModel, type AtRiskPrediction } from "../math";
+import {
+  type AtRiskInput,
+  type AtRiskModel,
+  type AtRiskPrediction,
+  atRiskFeatures,
+  DAY_MS,
+  DEFAULT_AT_RISK_MODEL,
+  predictAtRisk,
+} from "../math";
 import type { LearnerEvidence } from "./evidence";
 
 /** A course without a due date is assumed to run this long (the simulator's and a typical cohort's span). */
@@ -20,7 +28,11 @@ export function atRiskInput(evidence: LearnerEvidence, enrolment: LearnerEvidenc
   const modulePosition = new Map(course?.modules.map((m) => [m.id, m.position]) ?? []);
   const assessments = evidence.assessments
     .filter((a) => a.courseId === enrolment.courseId)
-    .sort((a, b) => Number(a.kind === "exam") - Number(b.kind === "exam") || (modulePosition.get(a.moduleId ?? "") ?? 0) - (modulePosition.get(b.moduleId ?? "") ?? 0));
+    .sort(
+      (a, b) =>
+        Number(a.kind === "exam") - Number(b.kind === "exam") ||
+        (modulePosition.get(a.moduleId ?? "") ?? 0) - (modulePosition.get(b.moduleId ?? "") ?? 0),
+    );
   const attemptsOf = (assessmentId: string) => evidence.attempts.filter((attempt) => attempt.assessmentId === assessmentId);
   const courseDays = (instants: string[]) => instants.map((instant) => dayOf(instant, start));
 
@@ -52,7 +64,12 @@ export function atRiskInput(evidence: LearnerEvidence, enrolment: LearnerEvidenc
 }
 
 /** The probability of not completing this enrolment, with the factors behind it; a completed course has none. */
-export function courseRisk(evidence: LearnerEvidence, enrolment: LearnerEvidence["enrolments"][number], now: Date, model: AtRiskModel = DEFAULT_AT_RISK_MODEL): AtRiskPrediction {
+export function courseRisk(
+  evidence: LearnerEvidence,
+  enrolment: LearnerEvidence["enrolments"][number],
+  now: Date,
+  model: AtRiskModel = DEFAULT_AT_RISK_MODEL,
+): AtRiskPrediction {
   if (enrolment.status === "completed") return { probability: 0, factors: [] };
   return predictAtRisk(model, atRiskFeatures(atRiskInput(evidence, enrolment, now)));
 }

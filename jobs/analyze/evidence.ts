@@ -13,7 +13,10 @@ export function gatherEvidence(userId: string, snapshots: LearnerSnapshots) {
   const mine = <T extends { learnerId: string }>(rows: readonly T[] | undefined) => (rows ?? []).filter((row) => row.learnerId === userId);
   return {
     userId,
-    sources: Object.fromEntries(SERVICES.map((service) => [service, snapshots[service] ? "ok" : "missing"])) as Record<ServiceName, "ok" | "missing">,
+    sources: Object.fromEntries(SERVICES.map((service) => [service, snapshots[service] ? "ok" : "missing"])) as Record<
+      ServiceName,
+      "ok" | "missing"
+    >,
     courses: courseBuilder?.data.courses ?? [],
     enrolments: mine(courseBuilder?.data.enrolments),
     assessments: assessment?.data.assessments ?? [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bktTrace, DEFAULT_BKT_PARAMS, type BktParams } from "../math";
+import { type BktParams, bktTrace, DEFAULT_BKT_PARAMS } from "../math";
 import { gatherEvidence, type LearnerSnapshots } from "./evidence";
 import { learnerMetrics } from "./learner-metrics";
 
@@ -10,7 +10,12 @@ const done = "33333333-3333-4333-8333-333333333333";
 const skill = "44444444-4444-4444-8444-444444444444";
 const uid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const day = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
-const envelope = (service: string) => ({ service, scope: { type: "user", id: me }, generatedAt: now.toISOString(), window: { from: day(90), to: now.toISOString() } });
+const envelope = (service: string) => ({
+  service,
+  scope: { type: "user", id: me },
+  generatedAt: now.toISOString(),
+  window: { from: day(90), to: now.toISOString() },
+});
 
 const enrolment = (courseId: string, status: "in_progress" | "completed", completions: number[]) => ({
   learnerId: me,
@@ -30,7 +35,10 @@ const enrolment = (courseId: string, status: "in_progress" | "completed", comple
 
 /** Four units done in the window (one of them 120 days ago, outside it), five answers on one skill. */
 const snapshots = {
-  courseBuilder: { ...envelope("courseBuilder"), data: { courses: [], enrolments: [enrolment(course, "in_progress", [3, 10, 17, 24, 120]), enrolment(done, "completed", [])] } },
+  courseBuilder: {
+    ...envelope("courseBuilder"),
+    data: { courses: [], enrolments: [enrolment(course, "in_progress", [3, 10, 17, 24, 120]), enrolment(done, "completed", [])] },
+  },
   assessment: {
     ...envelope("assessment"),
     data: {
@@ -47,16 +55,35 @@ const snapshots = {
           score: 3,
           maxScore: 5,
           passed: true,
-          items: [false, false, true, true, true].map((correct, i) => ({ itemId: uid(10 + i), skillId: skill, correct, score: correct ? 1 : 0, maxScore: 1, answeredAt: day(20 - i * 0.01) })),
+          items: [false, false, true, true, true].map((correct, i) => ({
+            itemId: uid(10 + i),
+            skillId: skill,
+            correct,
+            score: correct ? 1 : 0,
+            maxScore: 1,
+            answeredAt: day(20 - i * 0.01),
+          })),
         },
       ],
     },
   },
   skillsEngine: {
     ...envelope("skillsEngine"),
-    data: { skills: [{ id: skill, name: "Generics", category: "TypeScript" }], courses: [], learners: [{ learnerId: me, targets: [{ skillId: skill, targetLevel: 4, currentLevel: 2, importance: 0.5, source: "role", updatedAt: day(30) }] }] },
+    data: {
+      skills: [{ id: skill, name: "Generics", category: "TypeScript" }],
+      courses: [],
+      learners: [
+        {
+          learnerId: me,
+          targets: [{ skillId: skill, targetLevel: 4, currentLevel: 2, importance: 0.5, source: "role", updatedAt: day(30) }],
+        },
+      ],
+    },
   },
-  auth: { ...envelope("auth"), data: { users: [{ userId: me, lastSignInAt: day(1), days: [{ day: day(1).slice(0, 10), sessions: 2, activeMinutes: 40 }] }] } },
+  auth: {
+    ...envelope("auth"),
+    data: { users: [{ userId: me, lastSignInAt: day(1), days: [{ day: day(1).slice(0, 10), sessions: 2, activeMinutes: 40 }] }] },
+  },
 } as unknown as LearnerSnapshots;
 
 describe("learnerMetrics", () => {

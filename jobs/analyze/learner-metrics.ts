@@ -1,4 +1,5 @@
 import {
+  type BktParams,
   bktTrace,
   DAY_MS,
   DEFAULT_BKT_PARAMS,
@@ -9,7 +10,6 @@ import {
   projectCompletion,
   skillGapPriorities,
   WEEK_MS,
-  type BktParams,
 } from "../math";
 import { courseRisk } from "./course-risk";
 import type { LearnerEvidence } from "./evidence";
@@ -46,7 +46,10 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
   const mastery = new Map(
     [...responses].map(([skillId, answers]) => {
       const ordered = answers.sort((a, b) => a.at - b.at).map((a) => a.correct);
-      return [skillId, { probability: bktTrace(skillModels.get(skillId) ?? DEFAULT_BKT_PARAMS, ordered).mastery, responses: ordered.length }];
+      return [
+        skillId,
+        { probability: bktTrace(skillModels.get(skillId) ?? DEFAULT_BKT_PARAMS, ordered).mastery, responses: ordered.length },
+      ];
     }),
   );
   const targetMasteries = evidence.targets.map((t) => mastery.get(t.skillId)?.probability ?? DEFAULT_BKT_PARAMS.pInit);
@@ -63,17 +66,30 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
   const engagement = engagementScore({
     windowDays: ENGAGEMENT_WINDOW_DAYS,
     activeDays: activeDays.size,
-    ...(evidence.sources.auth === "ok" ? { activeMinutes: evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).reduce((sum, d) => sum + d.activeMinutes, 0) } : {}),
-    ...(evidence.sources.contentStudio === "ok" ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length } : {}),
-    ...(evidence.sources.devLab === "ok" ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length } : {}),
+    ...(evidence.sources.auth === "ok"
+      ? { activeMinutes: evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).reduce((sum, d) => sum + d.activeMinutes, 0) }
+      : {}),
+    ...(evidence.sources.contentStudio === "ok"
+      ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length }
+      : {}),
+    ...(evidence.sources.devLab === "ok"
+      ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length }
+      : {}),
     ...(evidence.sources.ragAssistant === "ok"
-      ? { assistantQuestions: recentSessions.reduce((sum, s) => sum + s.questions, 0), assistantUnhelpful: recentSessions.reduce((sum, s) => sum + s.unhelpfulVotes, 0) }
+      ? {
+          assistantQuestions: recentSessions.reduce((sum, s) => sum + s.questions, 0),
+          assistantUnhelpful: recentSessions.reduce((sum, s) => sum + s.unhelpfulVotes, 0),
+        }
       : {}),
   });
 
   const courses = evidence.enrolments.map((enrolment) => {
     const scores = evidence.attempts.filter((a) => a.courseId === enrolment.courseId).map((a) => a.score / a.maxScore);
-    const weekly = learningVelocity({ completedAt: completions.filter((c) => c.courseId === enrolment.courseId).map((c) => c.at), from: to - RECENT_WEEKS * WEEK_MS, to }).weekly;
+    const weekly = learningVelocity({
+      completedAt: completions.filter((c) => c.courseId === enrolment.courseId).map((c) => c.at),
+      from: to - RECENT_WEEKS * WEEK_MS,
+      to,
+    }).weekly;
     const risk = courseRisk(evidence, enrolment, now);
     return {
       courseId: enrolment.courseId,
@@ -85,7 +101,9 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
       averageScore: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
       atRisk: { probability: round(risk.probability), factors: risk.factors },
       projectedCompletion:
-        enrolment.status === "in_progress" ? projectCompletion({ asOf: to, unitsRemaining: enrolment.unitsTotal - enrolment.unitsCompleted, recentWeekly: weekly }) : null,
+        enrolment.status === "in_progress"
+          ? projectCompletion({ asOf: to, unitsRemaining: enrolment.unitsTotal - enrolment.unitsCompleted, recentWeekly: weekly })
+          : null,
     };
   });
   const riskiest = courses.filter((c) => c.status !== "completed").sort((a, b) => b.atRisk.probability - a.atRisk.probability)[0];
@@ -93,16 +111,34 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
   return {
     window: { from: new Date(from).toISOString(), to: now.toISOString() },
     sources: evidence.sources,
-    velocity: { unitsPerWeek: round(velocity.perWeek, 3), trend: round(velocity.trend, 3), units: velocity.units, weekly: velocity.weekly, peerPercentile: null as number | null },
+    velocity: {
+      unitsPerWeek: round(velocity.perWeek, 3),
+      trend: round(velocity.trend, 3),
+      units: velocity.units,
+      weekly: velocity.weekly,
+      peerPercentile: null as number | null,
+    },
     mastery: {
       overall: round(masteredShare(targetMasteries) ?? 0),
       threshold: MASTERY_THRESHOLD,
       skills: [...mastery]
-        .map(([skillId, m]) => ({ skillId, name: skillName.get(skillId) ?? null, probability: round(m.probability), responses: m.responses, mastered: m.probability >= MASTERY_THRESHOLD }))
+        .map(([skillId, m]) => ({
+          skillId,
+          name: skillName.get(skillId) ?? null,
+          probability: round(m.probability),
+          responses: m.responses,
+          mastered: m.probability >= MASTERY_THRESHOLD,
+        }))
         .sort((a, b) => a.skillId.localeCompare(b.skillId)),
     },
     skillGaps: skillGapPriorities(
-      evidence.targets.map((t) => ({ skillId: t.skillId, targetLevel: t.targetLevel, currentLevel: t.currentLevel, importance: t.importance, mastery: mastery.get(t.skillId)?.probability ?? null })),
+      evidence.targets.map((t) => ({
+        skillId: t.skillId,
+        targetLevel: t.targetLevel,
+        currentLevel: t.currentLevel,
+        importance: t.importance,
+        mastery: mastery.get(t.skillId)?.probability ?? null,
+      })),
     )
       .slice(0, TOP_SKILL_GAPS)
       .map((gap) => ({ ...gap, name: skillName.get(gap.skillId) ?? null, priority: round(gap.priority), mastery: round(gap.mastery) })),

@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startUpstashRedis } from "../../dev/upstash-redis/server";
 import type { StandIn } from "../../dev/stand-in";
+import { startUpstashRedis } from "../../dev/upstash-redis/server";
 import { CircuitBreakers } from "./circuit-breaker";
 
 let standIn: StandIn;
@@ -32,7 +32,9 @@ describe("CircuitBreakers (state in Redis)", () => {
 
   it("is shared: another instance (another isolate) sees the same state", async () => {
     await new CircuitBreakers(redis, { failureThreshold: 1, openSeconds: 30 }).record(failures("learnerAI", 1), t0);
-    expect(await new CircuitBreakers(redis, { failureThreshold: 1, openSeconds: 30 }).open(["learnerAI"], at(1))).toEqual(new Set(["learnerAI"]));
+    expect(await new CircuitBreakers(redis, { failureThreshold: 1, openSeconds: 30 }).open(["learnerAI"], at(1))).toEqual(
+      new Set(["learnerAI"]),
+    );
   });
 
   it("re-opens on a failed trial after the open period, and closes on a success", async () => {

@@ -25,7 +25,9 @@ export class CircuitBreakers {
       const states = await this.redis.mget<({ failures: number; openUntil: number } | null)[]>(...services.map(key));
       return new Set(services.filter((_, i) => (states[i]?.openUntil ?? 0) > now.getTime()));
     } catch (error) {
-      log("warn", "circuit breaker state unavailable; calling every source", { error: error instanceof Error ? error.message : String(error) });
+      log("warn", "circuit breaker state unavailable; calling every source", {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return new Set();
     }
   }

@@ -1,8 +1,8 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { productionEnv } from "../../test/env-fixture";
-import { loadEnv, type Env } from "../../core/env";
+import { type Env, loadEnv } from "../../core/env";
 import { keyRing } from "../../core/signing-keys";
+import { productionEnv } from "../../test/env-fixture";
 import { SERVICE_SUBJECT, serviceToken } from "./service-token";
 
 const freshEnv = (): Env => {

@@ -1,6 +1,6 @@
 import type { Env } from "../../core/env";
-import { serviceToken } from "./service-token";
 import { ANALYTICS_DATA_PATH, payloadSchemas, type ServiceName } from "./contracts";
+import { serviceToken } from "./service-token";
 
 export type SourceResult = { ok: true; payload: unknown } | { ok: false; reason: string };
 
@@ -21,7 +21,12 @@ export async function fetchLearnerData(env: Env, fetcher: typeof fetch, service:
     });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return { ok: false, reason: timedOut ? `timeout after ${env.UPSTREAM_TIMEOUT_MS} ms` : `unreachable: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: timedOut
+        ? `timeout after ${env.UPSTREAM_TIMEOUT_MS} ms`
+        : `unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (!response.ok) {
     await response.body?.cancel();

@@ -51,7 +51,17 @@ describe("atRiskFeatures", () => {
   it("maps missing optional inputs to null (the model's neutral value)", () => {
     const f = atRiskFeatures({ asOfDay: 10, courseLengthDays: 100, assessments: [] });
     expect(f).toMatchObject({ noneDue: 1, missedShare: 0, lastMissed: 0, noScore: 1, withdrawn: 0, aheadCount: 0 });
-    for (const name of ["lateShare", "weightedScore", "earnedShare", "registration", "priorAttempts", "concurrentCourses", "courseFailRate", "activeShare", "sinceActivity"] as const) {
+    for (const name of [
+      "lateShare",
+      "weightedScore",
+      "earnedShare",
+      "registration",
+      "priorAttempts",
+      "concurrentCourses",
+      "courseFailRate",
+      "activeShare",
+      "sinceActivity",
+    ] as const) {
       expect(f[name]).toBeNull();
     }
   });
@@ -70,7 +80,9 @@ describe("atRiskFeatures", () => {
     });
     fc.assert(
       fc.property(fc.array(assessment, { maxLength: 8 }), fc.integer({ min: 0, max: 200 }), (assessments, asOfDay) => {
-        const hidden = assessments.map((a) => (a.submittedDay !== null && a.submittedDay > asOfDay ? { ...a, submittedDay: null, score: null } : a));
+        const hidden = assessments.map((a) =>
+          a.submittedDay !== null && a.submittedDay > asOfDay ? { ...a, submittedDay: null, score: null } : a,
+        );
         const f = atRiskFeatures({ asOfDay, courseLengthDays: 200, assessments });
         expect(atRiskFeatures({ asOfDay, courseLengthDays: 200, assessments: hidden })).toEqual(f);
         for (const name of AT_RISK_FEATURE_NAMES) expect(Number.isNaN(f[name])).toBe(false);

@@ -125,15 +125,30 @@ export function atRiskFeatures(input: AtRiskInput): AtRiskFeatures {
   return {
     elapsed: clamp(day / length, 0, 1),
     noneDue: due.length ? 0 : 1,
-    missedShare: due.length ? weightedMean(due.map((a) => (a.submitted ? 0 : 1)), dueWeights) : 0,
+    missedShare: due.length
+      ? weightedMean(
+          due.map((a) => (a.submitted ? 0 : 1)),
+          dueWeights,
+        )
+      : 0,
     lastMissed: due.length && !due[due.length - 1]!.submitted ? 1 : 0,
     lateShare: mean(timed.map((a) => (a.submittedDay! > a.dueDay! ? 1 : 0))),
     lateTime: mean(timed.map((a) => time(a.submittedDay! - a.dueDay!))),
     earlyTime: mean(timed.map((a) => time(a.dueDay! - a.submittedDay!))),
     noScore: scores.length ? 0 : 1,
-    weightedScore: scores.length ? weightedMean(scores, scored.map((a) => a.weight)) : null,
+    weightedScore: scores.length
+      ? weightedMean(
+          scores,
+          scored.map((a) => a.weight),
+        )
+      : null,
     scoreTrend: scores.length > 1 ? scores[scores.length - 1]! - scores[0]! : null,
-    earnedShare: due.length ? weightedMean(due.map((a) => a.score ?? 0), dueWeights) : null,
+    earnedShare: due.length
+      ? weightedMean(
+          due.map((a) => a.score ?? 0),
+          dueWeights,
+        )
+      : null,
     relativeScore: mean(compared.map((a) => a.score! - a.cohortMeanScore!)),
     aheadCount: submitted.filter((a) => a.dueDay !== null && a.dueDay > day).length,
     sinceSubmission: time(day - lastSubmission),

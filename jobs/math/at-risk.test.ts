@@ -32,7 +32,10 @@ describe("predictAtRisk", () => {
       { feature: "weightedScore", value: 0.25, contribution: 2 },
     ]);
     // Platt: 0.5 · 3 + 0.1 = 1.6 → σ(1.6) = 0.832018.
-    const calibrated = predictAtRisk({ stages: [stage({ calibration: { slope: 0.5, intercept: 0.1 } })] }, blank({ missedShare: 0.5, weightedScore: 0.25 }));
+    const calibrated = predictAtRisk(
+      { stages: [stage({ calibration: { slope: 0.5, intercept: 0.1 } })] },
+      blank({ missedShare: 0.5, weightedScore: 0.25 }),
+    );
     expect(calibrated.probability).toBeCloseTo(0.832018, 6);
   });
 
@@ -43,7 +46,10 @@ describe("predictAtRisk", () => {
 
   it("interpolates between the stages around the elapsed share", () => {
     const model: AtRiskModel = {
-      stages: [stage({ elapsed: 0.2, features: [], means: [], scales: [], coefficients: [], intercept: -1 }), stage({ elapsed: 0.6, features: [], means: [], scales: [], coefficients: [], intercept: 1 })],
+      stages: [
+        stage({ elapsed: 0.2, features: [], means: [], scales: [], coefficients: [], intercept: -1 }),
+        stage({ elapsed: 0.6, features: [], means: [], scales: [], coefficients: [], intercept: 1 }),
+      ],
     };
     // elapsed 0.3 is a quarter of the way: 0.75·(−1) + 0.25·1 = −0.5 → σ(−0.5) = 0.377541.
     expect(predictAtRisk(model, blank({ elapsed: 0.3 })).probability).toBeCloseTo(0.377541, 6);
@@ -53,7 +59,15 @@ describe("predictAtRisk", () => {
 
   it("keeps the top three risk-raising factors", () => {
     const model: AtRiskModel = {
-      stages: [stage({ features: ["missedShare", "lateShare", "noScore", "priorAttempts"], means: [0, 0, 0, 0], scales: [1, 1, 1, 1], coefficients: [1, 2, 3, -4], intercept: 0 })],
+      stages: [
+        stage({
+          features: ["missedShare", "lateShare", "noScore", "priorAttempts"],
+          means: [0, 0, 0, 0],
+          scales: [1, 1, 1, 1],
+          coefficients: [1, 2, 3, -4],
+          intercept: 0,
+        }),
+      ],
     };
     const p = predictAtRisk(model, blank({ missedShare: 1, lateShare: 1, noScore: 1, priorAttempts: 1 }));
     expect(p.factors.map((f) => f.feature)).toEqual(["noScore", "lateShare", "missedShare"]);
@@ -87,7 +101,9 @@ describe("fitAtRisk", () => {
   it("fits one stage per key, ordered by elapsed share", () => {
     const late = synthetic(300, 3, 0.6);
     const early = synthetic(300, 4, 0.2);
-    const model = fitAtRisk([...late.rows, ...early.rows], [...late.labels, ...early.labels], { stageKeys: [...late.rows.map(() => 120), ...early.rows.map(() => 40)] });
+    const model = fitAtRisk([...late.rows, ...early.rows], [...late.labels, ...early.labels], {
+      stageKeys: [...late.rows.map(() => 120), ...early.rows.map(() => 40)],
+    });
     expect(model.stages.map((s) => s.elapsed)).toEqual([expect.closeTo(0.2, 12), expect.closeTo(0.6, 12)]);
   });
 });
@@ -108,7 +124,10 @@ describe("DEFAULT_AT_RISK_MODEL", () => {
     const course = { asOfDay: 120, courseLengthDays: 260 };
     const due = [20, 50, 80, 110];
     const steady = atRiskFeatures({ ...course, assessments: due.map((d) => ({ dueDay: d, weight: 25, submittedDay: d - 2, score: 0.8 })) });
-    const stopped = atRiskFeatures({ ...course, assessments: due.map((d, i) => ({ dueDay: d, weight: 25, submittedDay: i < 1 ? d : null, score: i < 1 ? 0.5 : null })) });
+    const stopped = atRiskFeatures({
+      ...course,
+      assessments: due.map((d, i) => ({ dueDay: d, weight: 25, submittedDay: i < 1 ? d : null, score: i < 1 ? 0.5 : null })),
+    });
     const risk = predictAtRisk(DEFAULT_AT_RISK_MODEL, stopped);
     expect(risk.probability).toBeGreaterThan(predictAtRisk(DEFAULT_AT_RISK_MODEL, steady).probability + 0.3);
     expect(risk.factors).toHaveLength(3);

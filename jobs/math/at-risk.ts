@@ -118,7 +118,10 @@ export function fitAtRiskStage(rows: readonly AtRiskFeatures[], labels: readonly
   const { l2 = 1, folds = 5, seed = 1 } = options;
   if (!rows.length || rows.length !== labels.length) throw new RangeError("fitAtRiskStage needs one label per row and at least one row");
   const stats = new Map(AT_RISK_FEATURE_NAMES.map((name) => [name, columnStats(rows, name)]));
-  const features = (options.features ?? AT_RISK_FEATURE_NAMES.filter((name) => name !== "elapsed" && stats.get(name)!.count > 0 && stats.get(name)!.scale > 1e-9)).slice();
+  const features = (
+    options.features ??
+    AT_RISK_FEATURE_NAMES.filter((name) => name !== "elapsed" && stats.get(name)!.count > 0 && stats.get(name)!.scale > 1e-9)
+  ).slice();
   const means = features.map((name) => stats.get(name)!.mean);
   const scales = features.map((name) => stats.get(name)!.scale || 1);
   const x = rows.map((row) => standardise({ features, means, scales }, row));
@@ -128,12 +131,20 @@ export function fitAtRiskStage(rows: readonly AtRiskFeatures[], labels: readonly
   const outOfFold = new Array<number>(rows.length).fill(0);
   for (let k = 0; k < folds; k++) {
     const train = x.flatMap((_, i) => (fold[i] === k ? [] : [i]));
-    const fit = fitLogistic(train.map((i) => x[i]!), train.map((i) => labels[i]!), { l2 });
+    const fit = fitLogistic(
+      train.map((i) => x[i]!),
+      train.map((i) => labels[i]!),
+      { l2 },
+    );
     x.forEach((xi, i) => {
       if (fold[i] === k) outOfFold[i] = fit.intercept + xi.reduce((s, v, j) => s + v * fit.coefficients[j]!, 0);
     });
   }
-  const platt = fitLogistic(outOfFold.map((z) => [z]), labels, { l2: 1e-6 });
+  const platt = fitLogistic(
+    outOfFold.map((z) => [z]),
+    labels,
+    { l2: 1e-6 },
+  );
   const final = fitLogistic(x, labels, { l2 });
   return {
     elapsed: rows.reduce((s, r) => s + (r.elapsed ?? 0), 0) / rows.length,
@@ -164,7 +175,13 @@ export function fitAtRisk(
     else groups.set(key, [i]);
   });
   const stages = [...groups.values()]
-    .map((indices) => fitAtRiskStage(indices.map((i) => rows[i]!), indices.map((i) => labels[i]!), stageOptions))
+    .map((indices) =>
+      fitAtRiskStage(
+        indices.map((i) => rows[i]!),
+        indices.map((i) => labels[i]!),
+        stageOptions,
+      ),
+    )
     .sort((a, b) => a.elapsed - b.elapsed);
   return trainedOn ? { stages, trainedOn } : { stages };
 }

@@ -161,7 +161,13 @@ export function fitBkt(sequences: readonly (readonly boolean[])[], options: FitB
       r === 0
         ? base
         : constrain(
-            { pInit: 0.05 + 0.9 * random(), pLearn: 0.01 + 0.4 * random(), pGuess: 0.05 + 0.4 * random(), pSlip: 0.05 + 0.4 * random(), pForget: 0.2 * random() },
+            {
+              pInit: 0.05 + 0.9 * random(),
+              pLearn: 0.01 + 0.4 * random(),
+              pGuess: 0.05 + 0.4 * random(),
+              pSlip: 0.05 + 0.4 * random(),
+              pForget: 0.2 * random(),
+            },
             forgetting,
             maxGuess,
             maxSlip,

@@ -96,15 +96,19 @@ describe("fitBkt", () => {
 
   it("keeps every parameter a probability and guess, slip below 0.5 whatever the data", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (sequences, forgetting) => {
-        const { params } = fitBkt(sequences, { forgetting, restarts: 2, maxIterations: 30 });
-        for (const value of Object.values(params)) expect(value).toBeGreaterThanOrEqual(0);
-        expect(params.pInit).toBeLessThanOrEqual(1);
-        expect(params.pLearn).toBeLessThanOrEqual(1);
-        expect(params.pGuess).toBeLessThan(0.5);
-        expect(params.pSlip).toBeLessThan(0.5);
-        if (!forgetting) expect(params.pForget).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 20 }),
+        fc.boolean(),
+        (sequences, forgetting) => {
+          const { params } = fitBkt(sequences, { forgetting, restarts: 2, maxIterations: 30 });
+          for (const value of Object.values(params)) expect(value).toBeGreaterThanOrEqual(0);
+          expect(params.pInit).toBeLessThanOrEqual(1);
+          expect(params.pLearn).toBeLessThanOrEqual(1);
+          expect(params.pGuess).toBeLessThan(0.5);
+          expect(params.pSlip).toBeLessThan(0.5);
+          if (!forgetting) expect(params.pForget).toBe(0);
+        },
+      ),
       { numRuns: 50 },
     );
   });

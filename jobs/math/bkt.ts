@@ -8,7 +8,6 @@ export type { BktParams };
  * practice data markedly better than the no-forgetting assumption.
  */
 
-
 /** Literature defaults for a skill with no fitted parameters. */
 export const DEFAULT_BKT_PARAMS: Readonly<BktParams> = Object.freeze({ pInit: 0.3, pLearn: 0.1, pGuess: 0.2, pSlip: 0.1, pForget: 0 });
 

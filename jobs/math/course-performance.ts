@@ -1,5 +1,5 @@
-import { median } from "./distribution";
 import { DAY_MS, type Instant, toMs } from "../../core/domain/time";
+import { median } from "./distribution";
 
 export interface CourseEnrolmentRecord {
   startedAt: Instant | null;

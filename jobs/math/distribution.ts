@@ -43,7 +43,10 @@ export function quantile(sorted: readonly number[], p: number): number | null {
 
 /** Type-7 median of unsorted values; null when empty. */
 export function median(values: readonly number[]): number | null {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /**
@@ -55,7 +58,11 @@ export function scoreDistribution(values: readonly number[], options: Distributi
   const [low, high] = domain;
   const width = (high - low) / bins;
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const histogram = Array.from({ length: bins }, (_, b) => ({ from: low + b * width, to: b === bins - 1 ? high : low + (b + 1) * width, count: 0 }));
+  const histogram = Array.from({ length: bins }, (_, b) => ({
+    from: low + b * width,
+    to: b === bins - 1 ? high : low + (b + 1) * width,
+    count: 0,
+  }));
   // (v − low)·bins / span rather than (v − low) / width: 0.3 / 0.1 is 2.999…, 0.3 · 10 is 3.
   for (const v of sorted) histogram[Math.min(bins - 1, Math.max(0, Math.floor(((v - low) * bins) / (high - low))))]!.count++;
   const q = (p: number) => quantile(sorted, p)!;

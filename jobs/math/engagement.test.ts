@@ -39,7 +39,13 @@ describe("engagementScore", () => {
     const count = fc.integer({ min: 0, max: 200 });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 120 }), count, count, count, count, (windowDays, activeDays, minutes, started, completed) => {
-        const input = { windowDays, activeDays: Math.min(activeDays, windowDays), activeMinutes: minutes * 10, contentStarted: started + completed, contentCompleted: completed };
+        const input = {
+          windowDays,
+          activeDays: Math.min(activeDays, windowDays),
+          activeMinutes: minutes * 10,
+          contentStarted: started + completed,
+          contentCompleted: completed,
+        };
         const score = engagementScore(input).score;
         expect(score).toBeGreaterThanOrEqual(0);
         expect(score).toBeLessThanOrEqual(100 + 1e-9);

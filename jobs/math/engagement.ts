@@ -88,4 +88,3 @@ export function engagementScore(input: EngagementInput): Engagement {
   }
   return { score, components };
 }
-

@@ -1,4 +1,7 @@
 /** The analytics of PRODUCT.md §6 as pure functions (no I/O, no clock): the analyze step's toolbox. */
+
+export * from "../../core/domain/time";
+export * from "../../core/domain/time-range";
 export * from "./at-risk";
 export * from "./at-risk-features";
 export * from "./at-risk-model";
@@ -11,6 +14,4 @@ export * from "./logistic";
 export * from "./metrics";
 export * from "./projection";
 export * from "./skill-gaps";
-export * from "../../core/domain/time";
 export * from "./velocity";
-export * from "../../core/domain/time-range";

@@ -50,7 +50,11 @@ function solveSpd(a: Float64Array[], b: Float64Array): Float64Array {
  * steps β ← β + H⁻¹ g. The log-likelihood is concave, so Newton converges in a handful of steps
  * from zero; the penalty keeps H positive definite even for separable or collinear features.
  */
-export function fitLogistic(rows: readonly (readonly number[])[], labels: readonly (boolean | number)[], options: FitLogisticOptions = {}): LogisticFit {
+export function fitLogistic(
+  rows: readonly (readonly number[])[],
+  labels: readonly (boolean | number)[],
+  options: FitLogisticOptions = {},
+): LogisticFit {
   const { l2 = 1, maxIterations = 50, tolerance = 1e-8 } = options;
   const d = (rows[0]?.length ?? 0) + 1;
   const beta = new Float64Array(d);

@@ -27,7 +27,13 @@ describe("rocAuc", () => {
         const auc = rocAuc(labels, scores);
         expect(auc).toBeGreaterThanOrEqual(0);
         expect(auc).toBeLessThanOrEqual(1);
-        expect(auc + rocAuc(labels, scores.map((s) => -s))).toBeCloseTo(1, 9);
+        expect(
+          auc +
+            rocAuc(
+              labels,
+              scores.map((s) => -s),
+            ),
+        ).toBeCloseTo(1, 9);
       }),
     );
   });
@@ -55,7 +61,10 @@ describe("expectedCalibrationError", () => {
   it("is in [0, 1]", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()), { minLength: 1 }), (pairs) => {
-        const ece = expectedCalibrationError(pairs.map(([p]) => p), pairs.map(([, y]) => y));
+        const ece = expectedCalibrationError(
+          pairs.map(([p]) => p),
+          pairs.map(([, y]) => y),
+        );
         expect(ece).toBeGreaterThanOrEqual(0);
         expect(ece).toBeLessThanOrEqual(1);
       }),

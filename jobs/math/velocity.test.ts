@@ -47,12 +47,17 @@ describe("percentileRank", () => {
 
   it("is in 0..100 and never decreases as the value grows", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 5 }), (peers, value, step) => {
-        const rank = percentileRank(value, peers)!;
-        expect(rank).toBeGreaterThanOrEqual(0);
-        expect(rank).toBeLessThanOrEqual(100);
-        expect(percentileRank(value + step, peers)!).toBeGreaterThanOrEqual(rank);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 5 }),
+        (peers, value, step) => {
+          const rank = percentileRank(value, peers)!;
+          expect(rank).toBeGreaterThanOrEqual(0);
+          expect(rank).toBeLessThanOrEqual(100);
+          expect(percentileRank(value + step, peers)!).toBeGreaterThanOrEqual(rank);
+        },
+      ),
     );
   });
 });

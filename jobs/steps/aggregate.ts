@@ -27,7 +27,10 @@ export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Pro
     const percentileChanged = await writePeerPercentiles(ctx.db, organizationId, runId);
 
     const analyzed = (await stepsOfRun(ctx.db, runId)).filter((step) => step.step === "analyze");
-    const changed = new Set([...analyzed.flatMap((step) => (step.detail?.changedLearners as string[] | undefined) ?? []), ...percentileChanged]);
+    const changed = new Set([
+      ...analyzed.flatMap((step) => (step.detail?.changedLearners as string[] | undefined) ?? []),
+      ...percentileChanged,
+    ]);
     const related = await coursesAndTrainersOf(ctx.db, [...changed]);
     const subjects: CacheSubject[] = [
       ...[...changed].map((id) => ({ kind: "learner" as const, id })),
@@ -41,7 +44,11 @@ export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Pro
   });
 
   if (run.parentRunId && (await unfinishedChildren(ctx.db, run.parentRunId)) === 0) {
-    await ctx.publisher.publish("cleanup", { scheduledTime: ctx.now.toISOString(), round: 0 }, { deduplicationId: dedupId(run.parentRunId, "cleanup") });
+    await ctx.publisher.publish(
+      "cleanup",
+      { scheduledTime: ctx.now.toISOString(), round: 0 },
+      { deduplicationId: dedupId(run.parentRunId, "cleanup") },
+    );
     await finishRun(ctx.db, run.parentRunId, "completed");
   }
 }

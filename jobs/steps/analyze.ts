@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../core/codecs/digest";
+import { DAY_MS } from "../../core/domain/time";
 import { previousHashes, upsertLearnerAnalytics } from "../../db/queries/learner-analytics";
 import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
 import { skillModelsOf } from "../../db/queries/skill-models";
@@ -10,7 +11,6 @@ import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 import { PERSONAL_DATA_DAYS } from "./collect";
-import { DAY_MS } from "../../core/domain/time";
 
 /**
  * Computes the analytics of the batch's learners from the run's snapshots (pure functions in
@@ -30,15 +30,27 @@ export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage)
     const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * DAY_MS);
     const rows = await Promise.all(
       learners.map(async (userId) => {
-        const own = Object.fromEntries(snapshots.filter((s) => s.subject === learnerSubject(userId)).map((s) => [s.service, s.payload])) as LearnerSnapshots;
+        const own = Object.fromEntries(
+          snapshots.filter((s) => s.subject === learnerSubject(userId)).map((s) => [s.service, s.payload]),
+        ) as LearnerSnapshots;
         const metrics = learnerMetrics(gatherEvidence(userId, own), models, ctx.now);
         // The window moves with the clock; only the figures decide whether anything changed.
         const { window: _window, ...figures } = metrics;
-        return { runId, organizationId: run.organizationId!, userId, metrics, metricsHash: await sha256Hex(JSON.stringify(figures)), expiresAt };
+        return {
+          runId,
+          organizationId: run.organizationId!,
+          userId,
+          metrics,
+          metricsHash: await sha256Hex(JSON.stringify(figures)),
+          expiresAt,
+        };
       }),
     );
     await upsertLearnerAnalytics(ctx.db, rows);
-    return { learners: learners.length, changedLearners: rows.filter((row) => previous.get(row.userId) !== row.metricsHash).map((row) => row.userId) };
+    return {
+      learners: learners.length,
+      changedLearners: rows.filter((row) => previous.get(row.userId) !== row.metricsHash).map((row) => row.userId),
+    };
   });
   if ((await completedSteps(ctx.db, runId, "analyze")) >= (run.batchCount ?? 1)) {
     await ctx.publisher.publish("aggregate", { runId, batch: 0 }, { deduplicationId: dedupId(runId, "aggregate", 0) });

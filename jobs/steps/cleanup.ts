@@ -13,7 +13,11 @@ export const CLEANUP_BATCH = 1_000;
 export async function cleanup(ctx: JobContext, { scheduledTime, round }: ScheduledMessage): Promise<Record<string, number>> {
   const removed = await applyRetention(ctx.db, ctx.now, CLEANUP_BATCH);
   if (Object.values(removed).some((n) => n >= CLEANUP_BATCH)) {
-    await ctx.publisher.publish("cleanup", { scheduledTime, round: round + 1 }, { deduplicationId: dedupId("cleanup", scheduledTime.replace(/[^0-9]/g, ""), round + 1) });
+    await ctx.publisher.publish(
+      "cleanup",
+      { scheduledTime, round: round + 1 },
+      { deduplicationId: dedupId("cleanup", scheduledTime.replace(/[^0-9]/g, ""), round + 1) },
+    );
   }
   return removed;
 }

@@ -1,5 +1,6 @@
-import { upsertSnapshots, learnerSubject } from "../../db/queries/snapshots";
+import { DAY_MS } from "../../core/domain/time";
 import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
+import { learnerSubject, upsertSnapshots } from "../../db/queries/snapshots";
 import { CircuitBreakers } from "../collect/circuit-breaker";
 import { SERVICES, type ServiceName } from "../collect/contracts";
 import { fetchLearnerData, type SourceResult } from "../collect/sources";
@@ -7,7 +8,6 @@ import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
-import { DAY_MS } from "../../core/domain/time";
 
 /** Layer 2 (personal data) is kept for 7 days. */
 export const PERSONAL_DATA_DAYS = 7;
@@ -28,15 +28,20 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
   if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "collect", batch, async () => {
     const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
-    const breakers = new CircuitBreakers(ctx.redis, { failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD, openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS });
+    const breakers = new CircuitBreakers(ctx.redis, {
+      failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD,
+      openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS,
+    });
     const open = await breakers.open(SERVICES, ctx.now);
     const calls = await Promise.all(
       learners.flatMap((userId) =>
-        SERVICES.map(async (service): Promise<{ userId: string; service: ServiceName; result: SourceResult }> => ({
-          userId,
-          service,
-          result: open.has(service) ? { ok: false, reason: "circuit open" } : await fetchLearnerData(ctx.env, ctx.fetch, service, userId),
-        })),
+        SERVICES.map(
+          async (service): Promise<{ userId: string; service: ServiceName; result: SourceResult }> => ({
+            userId,
+            service,
+            result: open.has(service) ? { ok: false, reason: "circuit open" } : await fetchLearnerData(ctx.env, ctx.fetch, service, userId),
+          }),
+        ),
       ),
     );
 
@@ -61,7 +66,9 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
     await upsertSnapshots(
       ctx.db,
       calls.flatMap(({ userId, service, result }) =>
-        result.ok ? [{ runId, organizationId: run.organizationId!, service, subject: learnerSubject(userId), payload: result.payload, expiresAt }] : [],
+        result.ok
+          ? [{ runId, organizationId: run.organizationId!, service, subject: learnerSubject(userId), payload: result.payload, expiresAt }]
+          : [],
       ),
     );
     if (learners.length > 0 && calls.every(({ result }) => !result.ok)) {

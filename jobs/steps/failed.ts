@@ -1,19 +1,21 @@
-import { endStep, findRun, findStep, finishRun } from "../../db/queries/runs";
-import { ProblemError } from "../../core/errors/problem";
-import { fieldErrors } from "../../core/errors/field-errors";
 import { fromBase64 } from "../../core/codecs/base64";
+import { fieldErrors } from "../../core/errors/field-errors";
+import { ProblemError } from "../../core/errors/problem";
+import { endStep, findRun, findStep, finishRun } from "../../db/queries/runs";
 import type { JobContext } from "../context";
 import { failureCallback, runStepMessage } from "../messages";
 
 const decode = (base64: string | undefined) => (base64 ? new TextDecoder().decode(fromBase64(base64)) : "");
 
 /** A failure callback this step cannot read: a 400 (the delivery is bad, retrying it cannot help), never a 500. */
-const invalid = (pointer: string, detail: string) => new ProblemError(400, "validation", "The failure callback is invalid.", { errors: [{ pointer, detail }] });
+const invalid = (pointer: string, detail: string) =>
+  new ProblemError(400, "validation", "The failure callback is invalid.", { errors: [{ pointer, detail }] });
 
 /** Parses what QStash posted: the callback fields, the original message (base64 JSON) and the step's URL. */
 function readCallback(payload: unknown) {
   const parsed = failureCallback.safeParse(payload);
-  if (!parsed.success) throw new ProblemError(400, "validation", "The failure callback is invalid.", { errors: fieldErrors("body", parsed.error) });
+  if (!parsed.success)
+    throw new ProblemError(400, "validation", "The failure callback is invalid.", { errors: fieldErrors("body", parsed.error) });
   const callback = parsed.data;
   let source: unknown;
   try {

@@ -1,7 +1,7 @@
 import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { responseSequences, upsertSkillModels } from "../../db/queries/skill-models";
-import { fitBkt } from "../math";
 import type { JobContext } from "../context";
+import { fitBkt } from "../math";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
@@ -20,7 +20,9 @@ export async function fit(ctx: JobContext, { runId }: RunStepMessage): Promise<v
   await runOnce(ctx, runId, "fit", 0, async () => {
     const fits = [...(await responseSequences(ctx.db, runId))].flatMap(([skillId, sequences]) => {
       const responses = sequences.reduce((sum, sequence) => sum + sequence.length, 0);
-      return responses < MIN_RESPONSES_TO_FIT ? [] : [{ skillId, params: fitBkt(sequences, { restarts: 2, maxIterations: 60 }).params, responses }];
+      return responses < MIN_RESPONSES_TO_FIT
+        ? []
+        : [{ skillId, params: fitBkt(sequences, { restarts: 2, maxIterations: 60 }).params, responses }];
     });
     await upsertSkillModels(ctx.db, run.organizationId!, fits);
     return { skillsFitted: fits.length };

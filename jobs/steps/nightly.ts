@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
+import { sha256Hex, uuidFromHex } from "../../core/codecs/digest";
 import { findRun, finishRun, queueRun, startRun } from "../../db/queries/runs";
 import { organizations, pipelineRuns } from "../../db/schema";
-import { sha256Hex, uuidFromHex } from "../../core/codecs/digest";
 import type { JobContext } from "../context";
 import type { ScheduledMessage } from "../messages";
 import { dedupId } from "../publisher";
@@ -16,7 +16,12 @@ const nightlyRunId = async (day: string) => uuidFromHex(await sha256Hex(`nightly
  * finish starts the clean-up.
  */
 export async function nightly(ctx: JobContext, { scheduledTime }: ScheduledMessage): Promise<void> {
-  const { id: parentRunId } = await queueRun(ctx.db, { id: await nightlyRunId(scheduledTime.slice(0, 10)), scope: "nightly", scopeId: null, organizationId: null });
+  const { id: parentRunId } = await queueRun(ctx.db, {
+    id: await nightlyRunId(scheduledTime.slice(0, 10)),
+    scope: "nightly",
+    scopeId: null,
+    organizationId: null,
+  });
   await runOnce(ctx, parentRunId, "nightly", 0, async () => {
     const orgs = await ctx.db.orm.select({ id: organizations.id }).from(organizations).orderBy(asc(organizations.id));
     await startRun(ctx.db, parentRunId, orgs.length);

@@ -1,11 +1,11 @@
-import { claimReport, failReport, storeReportFile } from "../../db/queries/reports";
 import { sha256Hex } from "../../core/codecs/digest";
+import { DAY_MS } from "../../core/domain/time";
 import { describeError, log } from "../../core/logger";
+import { claimReport, failReport, storeReportFile } from "../../db/queries/reports";
 import type { JobContext } from "../context";
 import type { ReportMessage } from "../messages";
 import { buildReportModel, type ReportRequest } from "../reports/build-model";
 import { render } from "../reports/render";
-import { DAY_MS } from "../../core/domain/time";
 
 /**
  * Why a report failed, as its requester may read it: a short reason and a reference to the log

@@ -73,7 +73,9 @@ describe("access token attacks", () => {
 
   it("refuses an expired token (beyond the 60 s tolerance) and says so", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const body = await expectRefused(await profile(bearer(await sign({ ...claimsFor("learner@acme.test"), iat: now - 900, exp: now - 61 }))));
+    const body = await expectRefused(
+      await profile(bearer(await sign({ ...claimsFor("learner@acme.test"), iat: now - 900, exp: now - 61 }))),
+    );
     expect(body.detail).toBe("The access token has expired.");
   });
 
@@ -111,7 +113,11 @@ describe("access token attacks", () => {
   it("revokes the whole family when a spent refresh token is reused", async () => {
     const first = await login(api.worker, "learner2@acme.test");
     const refresh = (refreshToken: string) =>
-      api.worker.fetch("/api/v1/auth/refresh", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken }) });
+      api.worker.fetch("/api/v1/auth/refresh", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refreshToken }),
+      });
 
     const rotated = await refresh(first.refreshToken);
     expect(rotated.status).toBe(200);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listenOnLoopback } from "../../dev/stand-in";
 import { startTestApi, type TestApi } from "../harness";
 import { bearer, demoUser, login } from "../tokens";
-import { readJson, startWorker, type RunningWorker } from "../worker";
+import { type RunningWorker, readJson, startWorker } from "../worker";
 
 let api: TestApi;
 
@@ -29,7 +29,10 @@ describe("login", () => {
     expect(tokens.refreshToken).toMatch(/^rt_[A-Za-z0-9_-]{43}$/);
 
     const jwks = createLocalJWKSet(await readJson(await api.worker.fetch("/.well-known/jwks.json")));
-    const { payload, protectedHeader } = await jwtVerify(tokens.accessToken, jwks, { issuer: "learning-analytics-api", audience: "learning-analytics-api" });
+    const { payload, protectedHeader } = await jwtVerify(tokens.accessToken, jwks, {
+      issuer: "learning-analytics-api",
+      audience: "learning-analytics-api",
+    });
     const trainer = demoUser("trainer@acme.test");
     expect(protectedHeader).toMatchObject({ alg: "ES256", typ: "at+jwt" });
     expect(protectedHeader.kid).toBeTruthy();
@@ -117,7 +120,9 @@ describe("tokens of the platform's auth service", () => {
     const pair = await generateKeyPair("ES256", { extractable: true });
     platformKey = pair.privateKey;
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "platform-1", alg: "ES256" };
-    jwksServer = createServer((_, response) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [publicJwk] })));
+    jwksServer = createServer((_, response) =>
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [publicJwk] })),
+    );
     const jwksUrl = await listenOnLoopback(jwksServer);
     const external = { EXTERNAL_JWT_ALGORITHM: "ES256", EXTERNAL_JWT_ISSUER: issuer, EXTERNAL_JWT_AUDIENCE: audience, ENVIRONMENT: "test" };
     [byKey, byJwks] = await Promise.all([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
-import { readJson, startWorker, type RunningWorker } from "../worker";
+import { type RunningWorker, readJson, startWorker } from "../worker";
 
 let api: TestApi;
 
@@ -62,7 +62,10 @@ describe("a misconfigured deployment", () => {
     const response = await worker.fetch("/api/v1/health/ready");
     expect(response.status).toBe(503);
     const body = await readJson(response);
-    expect(body.configuration).toEqual(["DATABASE_URL: must be a postgres:// or postgresql:// URL", "UPSTASH_REDIS_REST_TOKEN: is missing"]);
+    expect(body.configuration).toEqual([
+      "DATABASE_URL: must be a postgres:// or postgresql:// URL",
+      "UPSTASH_REDIS_REST_TOKEN: is missing",
+    ]);
     expect(JSON.stringify(body)).not.toMatch(/at \w+ \(|\.ts:\d+/);
   });
 

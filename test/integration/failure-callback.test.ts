@@ -25,7 +25,11 @@ describe("QStash's failure callback (/jobs/failed), correctly signed", () => {
     ["no fields", () => ({}), "body.sourceBody"],
     ["a sourceBody that is not base64", () => ({ sourceBody: "%%% not base64 %%%", url: stepUrl(), status: 500 }), "body.sourceBody"],
     ["a sourceBody that is not JSON", () => ({ sourceBody: base64("{not json"), url: stepUrl(), status: 500 }), "body.sourceBody"],
-    ["a url that is not one", () => ({ sourceBody: base64(JSON.stringify({ runId: crypto.randomUUID(), batch: 0 })), url: "not a url", status: 500 }), "body.url"],
+    [
+      "a url that is not one",
+      () => ({ sourceBody: base64(JSON.stringify({ runId: crypto.randomUUID(), batch: 0 })), url: "not a url", status: 500 }),
+      "body.url",
+    ],
   ])("answers a malformed callback (%s) with a 400 problem, not a 500", async (_, body, pointer) => {
     const response = await deliverJob(api, "failed", body());
     expect(response.status).toBe(400);
@@ -36,8 +40,16 @@ describe("QStash's failure callback (/jobs/failed), correctly signed", () => {
 
   it("still marks the run of a well-formed callback failed", async () => {
     const learner = demoUser("learner@acme.test");
-    const { rows } = await db.client.query(`insert into pipeline_runs (organization_id, scope, scope_id, status) values ($1, 'user', $2, 'running') returning id`, [learner.organizationId, learner.id]);
-    const response = await deliverJob(api, "failed", { sourceBody: base64(JSON.stringify({ runId: rows[0].id, batch: 0 })), url: stepUrl(), status: 503, retried: 3 });
+    const { rows } = await db.client.query(
+      `insert into pipeline_runs (organization_id, scope, scope_id, status) values ($1, 'user', $2, 'running') returning id`,
+      [learner.organizationId, learner.id],
+    );
+    const response = await deliverJob(api, "failed", {
+      sourceBody: base64(JSON.stringify({ runId: rows[0].id, batch: 0 })),
+      url: stepUrl(),
+      status: 503,
+      retried: 3,
+    });
     expect(response.status).toBe(200);
     const run = (await db.client.query("select status, error from pipeline_runs where id = $1", [rows[0].id])).rows[0];
     expect(run).toEqual({ status: "failed", error: "plan (batch 0) failed after 4 attempts: HTTP 503" });

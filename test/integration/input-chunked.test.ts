@@ -21,10 +21,17 @@ interface Answer {
 /** One request through `agent`; a chunked body is written in `chunks` pieces with no Content-Length. */
 function send(agent: Agent, method: string, path: string, chunks: string[] = []): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, api.worker.url), { method, agent, headers: chunks.length ? { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } : {} }, (response) => {
-      let body = "";
-      response.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve({ status: response.statusCode!, body, reusedSocket: req.reusedSocket }));
-    });
+    const req = request(
+      new URL(path, api.worker.url),
+      { method, agent, headers: chunks.length ? { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } : {} },
+      (response) => {
+        let body = "";
+        response
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (body += chunk))
+          .on("end", () => resolve({ status: response.statusCode!, body, reusedSocket: req.reusedSocket }));
+      },
+    );
     req.on("error", reject);
     req.setTimeout(5_000, () => req.destroy(new Error(`no answer to ${method} ${path} in 5 s`)));
     // The server may answer (and stop reading) before the whole body is written.
@@ -49,7 +56,12 @@ describe("a chunked body on a keep-alive connection", () => {
   it("over MAX_BODY_BYTES gets its 413, and the next request on the same connection is answered", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const oversized = await send(agent, "POST", "/api/v1/auth/login", Array.from({ length: 8 }, () => "x".repeat(512)));
+      const oversized = await send(
+        agent,
+        "POST",
+        "/api/v1/auth/login",
+        Array.from({ length: 8 }, () => "x".repeat(512)),
+      );
       expect(oversized.status).toBe(413);
       expect(JSON.parse(oversized.body)).toMatchObject({ type: "/problems/body-too-large" });
       const next = await send(agent, "GET", "/api/v1/health/live");

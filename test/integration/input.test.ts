@@ -52,11 +52,15 @@ describe("bodies", () => {
 
   it("never answers a JSON body with a 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.json(), fc.string()), fc.constantFrom("/api/v1/auth/login", "/api/v1/auth/refresh"), async (body, path) => {
-        const response = await postJson(path, body);
-        await response.arrayBuffer();
-        expect(response.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.json(), fc.string()),
+        fc.constantFrom("/api/v1/auth/login", "/api/v1/auth/refresh"),
+        async (body, path) => {
+          const response = await postJson(path, body);
+          await response.arrayBuffer();
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -94,7 +98,9 @@ describe("query strings", () => {
       fc.webQueryParameters(),
       fc.string().map((s) => encodeURIComponent(s)),
       fc.array(fc.tuple(fc.string(), fc.string())).map((pairs) => new URLSearchParams(pairs).toString()),
-      fc.array(fc.constantFrom("%", "%zz", "%00", "&", "=", "==", "[]", "limit", "role", "cursor", "timeRange", "%E2%82", "a=1")).map((parts) => parts.join("")),
+      fc
+        .array(fc.constantFrom("%", "%zz", "%00", "&", "=", "==", "[]", "limit", "role", "cursor", "timeRange", "%E2%82", "a=1"))
+        .map((parts) => parts.join("")),
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...getPaths), rawQuery, async (path, query) => {

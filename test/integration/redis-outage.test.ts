@@ -42,7 +42,9 @@ describe.each<RedisFault>(["down", "frozen"])("Redis %s", (fault) => {
     expect((await readJson(response)).email).toBe("trainer@acme.test");
   });
 
-  it("signs out durably: every token of the session stops working, during the outage and after it", { timeout: TEST_TIMEOUT_MS }, async () => {
+  it("signs out durably: every token of the session stops working, during the outage and after it", {
+    timeout: TEST_TIMEOUT_MS,
+  }, async () => {
     const first = await login(api.worker, "learner2@acme.test");
     const second = await readJson(await post("/api/v1/auth/refresh", { refreshToken: first.refreshToken }));
     api.stack.redis.setFault(fault);

@@ -16,14 +16,17 @@ afterAll(async () => {
 
 const tokenFor = (email: string, overrides: Record<string, unknown> = {}) =>
   signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, { ...claimsFor(email), ...overrides });
-const getUser = async (asEmail: string, id: string) => api.worker.fetch(`/api/v1/users/${id}`, { headers: bearer(await tokenFor(asEmail)) });
+const getUser = async (asEmail: string, id: string) =>
+  api.worker.fetch(`/api/v1/users/${id}`, { headers: bearer(await tokenFor(asEmail)) });
 
 /** A learner of `trainer2@acme.test`'s courses who is not in any course of `trainer@acme.test`. */
 function learnerOnlyInTrainer2Courses(): string {
   const teaches = (email: string) => new Set(roster.courses.filter((c) => c.trainerIds.includes(demoUser(email).id)).map((c) => c.id));
   const [mine, theirs] = [teaches("trainer@acme.test"), teaches("trainer2@acme.test")];
   const coursesOf = (userId: string) => roster.enrolments.filter((e) => e.userId === userId).map((e) => e.courseId);
-  return roster.users.find((u) => u.role === "learner" && coursesOf(u.id).length > 0 && coursesOf(u.id).every((c) => theirs.has(c) && !mine.has(c)))!.id;
+  return roster.users.find(
+    (u) => u.role === "learner" && coursesOf(u.id).length > 0 && coursesOf(u.id).every((c) => theirs.has(c) && !mine.has(c)),
+  )!.id;
 }
 
 const unknownId = "00000000-0000-4000-8000-000000000000";
@@ -99,7 +102,9 @@ describe("roles on an admin route", () => {
       seen.push(...page.items.map((u: { email: string }) => u.email));
       cursor = page.nextCursor;
     } while (cursor);
-    const acmeLearners = roster.users.filter((u) => u.role === "learner" && u.organizationId === demoUser("admin@acme.test").organizationId);
+    const acmeLearners = roster.users.filter(
+      (u) => u.role === "learner" && u.organizationId === demoUser("admin@acme.test").organizationId,
+    );
     expect(seen).toHaveLength(acmeLearners.length);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual([...seen].sort());

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SCOPE_TYPES, SERVICES, type ServiceName, payloadSchemas } from "./index";
+import { payloadSchemas, SCOPE_TYPES, SERVICES, type ServiceName } from "./index";
 
 /**
  * Property tests of the nine upstream contracts: whatever a well-behaved service may send parses,
@@ -20,7 +20,9 @@ const count = fc.nat({ max: 100_000 });
 const positive = fc.integer({ min: 1, max: 1000 });
 const share = fc.double({ min: 0, max: 1, noNaN: true });
 const label = fc.string({ minLength: 1, maxLength: 30 });
-const email = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/), fc.constantFrom("acme.test", "example.com")).map(([local, domain]) => `${local}@${domain}`);
+const email = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/), fc.constantFrom("acme.test", "example.com"))
+  .map(([local, domain]) => `${local}@${domain}`);
 const orNull = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
 const list = <T>(arbitrary: fc.Arbitrary<T>) => fc.array(arbitrary, { maxLength: 3 });
 /** Two whole numbers, the first not above the second. */
@@ -59,7 +61,15 @@ const courseBuilderData = fc.record({
           id: uuid,
           position: positive,
           title: label,
-          units: list(fc.record({ id: uuid, position: positive, title: label, kind: fc.constantFrom("video", "reading", "interactive", "lab"), estimatedMinutes: count })),
+          units: list(
+            fc.record({
+              id: uuid,
+              position: positive,
+              title: label,
+              kind: fc.constantFrom("video", "reading", "interactive", "lab"),
+              estimatedMinutes: count,
+            }),
+          ),
         }),
       ),
     }),
@@ -113,7 +123,11 @@ const assessmentData = fc.record({
         span: ordered,
         points,
         passed: orNull(fc.boolean()),
-        items: list(fc.record({ itemId: uuid, skillId: uuid, correct: fc.boolean(), points, answeredAt: instant }).map(({ points: p, ...i }) => ({ ...i, ...p }))),
+        items: list(
+          fc
+            .record({ itemId: uuid, skillId: uuid, correct: fc.boolean(), points, answeredAt: instant })
+            .map(({ points: p, ...i }) => ({ ...i, ...p })),
+        ),
       })
       .map(({ span, points: p, ...a }) => ({ ...a, ...p, startedAt: span.from, submittedAt: span.to })),
   ),
@@ -169,12 +183,33 @@ const learnerAIData = fc.record({
 
 const contentKind = fc.constantFrom("video", "article", "interactive", "slides", "podcast");
 const contentStudioData = fc.record({
-  contents: list(fc.record({ id: uuid, courseId: uuid, unitId: orNull(uuid), kind: contentKind, title: label, durationSeconds: orNull(count) })),
-  events: list(fc.record({ learnerId: uuid, contentId: uuid, courseId: uuid, kind: contentKind, startedAt: instant, seconds: count, completed: fc.boolean() })),
+  contents: list(
+    fc.record({ id: uuid, courseId: uuid, unitId: orNull(uuid), kind: contentKind, title: label, durationSeconds: orNull(count) }),
+  ),
+  events: list(
+    fc.record({
+      learnerId: uuid,
+      contentId: uuid,
+      courseId: uuid,
+      kind: contentKind,
+      startedAt: instant,
+      seconds: count,
+      completed: fc.boolean(),
+    }),
+  ),
 });
 
 const devLabData = fc.record({
-  exercises: list(fc.record({ id: uuid, courseId: uuid, unitId: orNull(uuid), skillId: uuid, title: label, difficulty: fc.constantFrom("easy", "medium", "hard") })),
+  exercises: list(
+    fc.record({
+      id: uuid,
+      courseId: uuid,
+      unitId: orNull(uuid),
+      skillId: uuid,
+      title: label,
+      difficulty: fc.constantFrom("easy", "medium", "hard"),
+    }),
+  ),
   submissions: list(
     fc
       .record({
@@ -205,7 +240,12 @@ const ragAssistantData = fc.record({
         skillIds: list(uuid),
         topics: list(fc.string({ minLength: 1, maxLength: 20 })),
       })
-      .map(({ votes: [helpful, unhelpful, unvoted], ...s }) => ({ ...s, questions: helpful + unhelpful + unvoted, helpfulVotes: helpful, unhelpfulVotes: unhelpful })),
+      .map(({ votes: [helpful, unhelpful, unvoted], ...s }) => ({
+        ...s,
+        questions: helpful + unhelpful + unvoted,
+        helpfulVotes: helpful,
+        unhelpfulVotes: unhelpful,
+      })),
   ),
 });
 
@@ -253,9 +293,28 @@ interface Mutation {
 }
 
 const INTEGER_KEYS = new Set([
-  "memberCount", "position", "estimatedMinutes", "unitsCompleted", "unitsTotal", "itemCount", "attempt", "targetLevel",
-  "currentLevel", "length", "durationSeconds", "seconds", "attempts", "runtimeMs", "testsPassed", "testsTotal", "questions",
-  "helpfulVotes", "unhelpfulVotes", "sessions", "activeMinutes", "rank",
+  "memberCount",
+  "position",
+  "estimatedMinutes",
+  "unitsCompleted",
+  "unitsTotal",
+  "itemCount",
+  "attempt",
+  "targetLevel",
+  "currentLevel",
+  "length",
+  "durationSeconds",
+  "seconds",
+  "attempts",
+  "runtimeMs",
+  "testsPassed",
+  "testsTotal",
+  "questions",
+  "helpfulVotes",
+  "unhelpfulVotes",
+  "sessions",
+  "activeMinutes",
+  "rank",
 ]);
 const AT_LEAST_ONE_KEYS = new Set(["attempt", "attempts", "testsTotal", "sessions", "rank"]);
 const SHARE_KEYS = new Set(["importance", "weight", "confidence"]);
@@ -360,7 +419,11 @@ describe.each(SERVICES)("%s contract", (service) => {
 });
 
 describe("cross-field rules", () => {
-  const base = { service: "assessment", scope: { type: "user", id: "6f1c0a3e-1b2c-4d3e-9f40-123456789abc" }, generatedAt: "2026-11-24T00:00:00Z" };
+  const base = {
+    service: "assessment",
+    scope: { type: "user", id: "6f1c0a3e-1b2c-4d3e-9f40-123456789abc" },
+    generatedAt: "2026-11-24T00:00:00Z",
+  };
   const attempt = {
     id: "0b7d2a31-5c1e-4f6a-8b9c-0d1e2f3a4b5c",
     assessmentId: "1b7d2a31-5c1e-4f6a-8b9c-0d1e2f3a4b5c",
@@ -394,6 +457,8 @@ describe("cross-field rules", () => {
   });
 
   it("accepts datetimes with an offset", () => {
-    expect(payloadSchemas.assessment.safeParse(envelope(window, [{ ...attempt, startedAt: "2026-11-20T11:00:00+02:00" }])).success).toBe(true);
+    expect(payloadSchemas.assessment.safeParse(envelope(window, [{ ...attempt, startedAt: "2026-11-20T11:00:00+02:00" }])).success).toBe(
+      true,
+    );
   });
 });

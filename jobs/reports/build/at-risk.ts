@@ -4,7 +4,9 @@ import { type Builder, pct } from "./shared";
 /** The learners of the scope with an at-risk probability of 50 % or more, most at risk first. */
 export const atRisk: Builder = async (input) => {
   const { cohort, scopeLabel, charts } = await courseScope(input);
-  const flagged = cohort.filter((row) => row.entry.atRisk.probability >= 0.5).sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability);
+  const flagged = cohort
+    .filter((row) => row.entry.atRisk.probability >= 0.5)
+    .sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability);
   return {
     ...input.base,
     title: "Learners at risk",

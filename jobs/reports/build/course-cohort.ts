@@ -23,7 +23,8 @@ export async function courseScope({ db, request, titles, base }: BuildInput) {
   const courseIds = request.scopeType === "course" ? [request.scopeId] : [...titles.keys()];
   const cohort = await courseCohort(db, courseIds);
   const scores = cohort.flatMap((row) => (row.entry.averageScore === null ? [] : [row.entry.averageScore]));
-  const scopeLabel = request.scopeType === "course" ? (titles.get(request.scopeId) ?? request.scopeId) : `All courses of ${base.organizationName}`;
+  const scopeLabel =
+    request.scopeType === "course" ? (titles.get(request.scopeId) ?? request.scopeId) : `All courses of ${base.organizationName}`;
   const distribution = scoreDistribution(scores);
   const weeks = Math.max(0, ...cohort.map((row) => row.metrics.velocity.weekly.length));
   const charts = chartsWithData({
@@ -39,7 +40,10 @@ export async function courseScope({ db, request, titles, base }: BuildInput) {
     },
     engagementTrend: {
       title: "Units completed per week (mean per learner)",
-      points: Array.from({ length: weeks }, (_, i) => ({ label: `W${i + 1}`, value: Math.round((mean(cohort.map((row) => row.metrics.velocity.weekly[i] ?? 0)) ?? 0) * 100) / 100 })),
+      points: Array.from({ length: weeks }, (_, i) => ({
+        label: `W${i + 1}`,
+        value: Math.round((mean(cohort.map((row) => row.metrics.velocity.weekly[i] ?? 0)) ?? 0) * 100) / 100,
+      })),
     },
   });
   return { cohort, scopeLabel, distribution, charts };

@@ -10,10 +10,16 @@ export const coursePerformance: Builder = async (input) => {
     scopeLabel,
     summary: [
       { label: "Learners", value: String(cohort.length) },
-      { label: "Completion rate", value: pct(cohort.length ? cohort.filter((row) => row.entry.status === "completed").length / cohort.length : null) },
+      {
+        label: "Completion rate",
+        value: pct(cohort.length ? cohort.filter((row) => row.entry.status === "completed").length / cohort.length : null),
+      },
       { label: "Average score", value: pct(distribution.mean) },
       { label: "Median score", value: pct(distribution.quantiles?.p50) },
-      { label: "At-risk share", value: pct(cohort.length ? cohort.filter((row) => row.entry.atRisk.probability >= 0.5).length / cohort.length : null) },
+      {
+        label: "At-risk share",
+        value: pct(cohort.length ? cohort.filter((row) => row.entry.atRisk.probability >= 0.5).length / cohort.length : null),
+      },
     ],
     charts,
     table: {

@@ -34,7 +34,11 @@ export async function buildReportModel(db: Database, request: ReportRequest, now
   const base = {
     type: request.type,
     organizationName: organization?.name ?? "Organisation",
-    timeRange: { label: request.timeRange, from: new Date(now.getTime() - TIME_RANGE_DAYS[request.timeRange] * DAY_MS).toISOString(), to: now.toISOString() },
+    timeRange: {
+      label: request.timeRange,
+      from: new Date(now.getTime() - TIME_RANGE_DAYS[request.timeRange] * DAY_MS).toISOString(),
+      to: now.toISOString(),
+    },
     generatedAt: now.toISOString(),
   };
   return build({ db, request, organization, titles, base });

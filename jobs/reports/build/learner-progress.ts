@@ -5,7 +5,10 @@ import { type Builder, chartsWithData, num, pct } from "./shared";
 
 /** One learner: their figures, course progress, weekly units and skill gaps, and a row per course. */
 export const learnerProgress: Builder = async ({ db, request, base }) => {
-  const [user, analytics] = await Promise.all([findUserInOrganization(db, request.scopeId, request.organizationId), latestLearnerAnalytics(db, request.scopeId)]);
+  const [user, analytics] = await Promise.all([
+    findUserInOrganization(db, request.scopeId, request.organizationId),
+    latestLearnerAnalytics(db, request.scopeId),
+  ]);
   const m = analytics ? storedLearnerMetrics(analytics.metrics) : undefined;
   return {
     ...base,
@@ -20,9 +23,18 @@ export const learnerProgress: Builder = async ({ db, request, base }) => {
     ],
     charts: m
       ? chartsWithData({
-          completionFunnel: { title: "Course progress (units)", steps: m.courses.map((c) => ({ label: c.title ?? c.courseId, value: c.unitsCompleted })) },
-          engagementTrend: { title: "Units completed per week", points: m.velocity.weekly.map((value, i) => ({ label: `W${i + 1}`, value })) },
-          skillGaps: { title: "Top skill gaps (priority)", items: m.skillGaps.slice(0, 8).map((g) => ({ label: g.name ?? g.skillId, value: g.priority })) },
+          completionFunnel: {
+            title: "Course progress (units)",
+            steps: m.courses.map((c) => ({ label: c.title ?? c.courseId, value: c.unitsCompleted })),
+          },
+          engagementTrend: {
+            title: "Units completed per week",
+            points: m.velocity.weekly.map((value, i) => ({ label: `W${i + 1}`, value })),
+          },
+          skillGaps: {
+            title: "Top skill gaps (priority)",
+            items: m.skillGaps.slice(0, 8).map((g) => ({ label: g.name ?? g.skillId, value: g.priority })),
+          },
         })
       : {},
     table: {

@@ -27,8 +27,19 @@ export const organizationSummary: Builder = async ({ db, request, organization, 
     // Groups below the organisation's minimum size are never stored: a small organisation may have no rows at all.
     charts: chartsWithData({
       scoreHistogram: { title: "Average course scores (learners)", bins: histogram },
-      completionFunnel: { title: "Completion by course (learners completed)", steps: courses.map((row) => ({ label: titles.get(row.groupKey) ?? row.groupKey, value: Math.round(figures(row).completionRate! * row.groupSize) })) },
-      engagementTrend: { title: "Average engagement by day", points: rows.filter((row) => row.level === "organization").map((row) => ({ label: row.periodStart.toISOString().slice(5, 10), value: figures(row).engagement ?? 0 })) },
+      completionFunnel: {
+        title: "Completion by course (learners completed)",
+        steps: courses.map((row) => ({
+          label: titles.get(row.groupKey) ?? row.groupKey,
+          value: Math.round(figures(row).completionRate! * row.groupSize),
+        })),
+      },
+      engagementTrend: {
+        title: "Average engagement by day",
+        points: rows
+          .filter((row) => row.level === "organization")
+          .map((row) => ({ label: row.periodStart.toISOString().slice(5, 10), value: figures(row).engagement ?? 0 })),
+      },
     }),
     table: {
       title: "Departments and courses",

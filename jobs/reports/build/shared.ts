@@ -41,5 +41,7 @@ export function chartsWithData(charts: Charts): Charts {
     engagementTrend: (chart) => chart.points.length > 0,
     skillGaps: (chart) => chart.items.length > 0,
   };
-  return Object.fromEntries(Object.entries(charts).filter(([kind, chart]) => chart && hasData[kind as keyof Charts](chart as never))) as Charts;
+  return Object.fromEntries(
+    Object.entries(charts).filter(([kind, chart]) => chart && hasData[kind as keyof Charts](chart as never)),
+  ) as Charts;
 }

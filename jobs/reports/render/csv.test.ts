@@ -92,7 +92,7 @@ describe("renderCsv", () => {
     const records = csvOf(model);
     expect(records[0]).toEqual(["'=Name", "Value"]);
     expect(records.slice(1)).toEqual([
-      ["'=HYPERLINK(\"http://evil\")", "-3.5"],
+      ['\'=HYPERLINK("http://evil")', "-3.5"],
       ["'+cmd", "0"],
       ["'-2+3", "1e+21"],
       ["'@SUM(A1)", "0.1"],
@@ -129,7 +129,12 @@ describe("renderCsv", () => {
       ],
       [{ a: "x" }, { b: null, c: "ignored" }, {}],
     );
-    expect(csvOf(model)).toEqual([["A", "B"], ["x", ""], ["", ""], ["", ""]]);
+    expect(csvOf(model)).toEqual([
+      ["A", "B"],
+      ["x", ""],
+      ["", ""],
+      ["", ""],
+    ]);
   });
 
   it("round-trips any table of strings (after undoing the neutralising prefix)", () => {
@@ -138,18 +143,25 @@ describe("renderCsv", () => {
       fc.string({ unit: fc.constantFrom(",", '"', "\r", "\n", "\t", "=", "+", "-", "@", "'", " ", "a", "é", "😀"), maxLength: 12 }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.array(text, { minLength: 6, maxLength: 6 }), { maxLength: 20 }), fc.array(text, { minLength: 6, maxLength: 6 }), (n, cells, labels) => {
-        const columns = labels.slice(0, n).map((label, i) => ({ key: `k${i}`, label }));
-        const rows = cells.map((row) => Object.fromEntries(columns.map((c, i) => [c.key, row[i]!])));
-        const [header, ...parsed] = csvOf(tableModel(columns, rows));
-        const undo = (original: string, written: string) => {
-          if (!TRIGGER.test(original)) return written;
-          expect(written.startsWith("'")).toBe(true);
-          return written.slice(1);
-        };
-        expect(header!.map((h, i) => undo(columns[i]!.label, h))).toEqual(columns.map((c) => c.label));
-        expect(parsed.map((row, r) => row.map((cell, i) => undo(rows[r]![`k${i}`] as string, cell)))).toEqual(rows.map((row) => columns.map((c) => row[c.key])));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.array(text, { minLength: 6, maxLength: 6 }), { maxLength: 20 }),
+        fc.array(text, { minLength: 6, maxLength: 6 }),
+        (n, cells, labels) => {
+          const columns = labels.slice(0, n).map((label, i) => ({ key: `k${i}`, label }));
+          const rows = cells.map((row) => Object.fromEntries(columns.map((c, i) => [c.key, row[i]!])));
+          const [header, ...parsed] = csvOf(tableModel(columns, rows));
+          const undo = (original: string, written: string) => {
+            if (!TRIGGER.test(original)) return written;
+            expect(written.startsWith("'")).toBe(true);
+            return written.slice(1);
+          };
+          expect(header!.map((h, i) => undo(columns[i]!.label, h))).toEqual(columns.map((c) => c.label));
+          expect(parsed.map((row, r) => row.map((cell, i) => undo(rows[r]![`k${i}`] as string, cell)))).toEqual(
+            rows.map((row) => columns.map((c) => row[c.key])),
+          );
+        },
+      ),
       { numRuns: 300, seed: 4180 },
     );
   });

@@ -49,6 +49,7 @@ export function renderCsv(input: ReportModel): string {
   // A one-column record with an empty field would be a blank line, which many readers skip: quote it.
   const record = (fields: string[]) => (fields.length === 1 && fields[0] === "" ? '""\r\n' : `${fields.map(csvField).join(",")}\r\n`);
   let out = CSV_BOM + record(table.columns.map((column) => neutraliseFormula(column.label)));
-  for (const row of table.rows) out += record(table.columns.map((column) => cellText(Object.hasOwn(row, column.key) ? row[column.key] : undefined)));
+  for (const row of table.rows)
+    out += record(table.columns.map((column) => cellText(Object.hasOwn(row, column.key) ? row[column.key] : undefined)));
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render, type ReportFormat } from "./index";
+import { type ReportFormat, render } from "./index";
 import { ReportModelSchema } from "./model";
 import { sampleModel } from "./sample";
 

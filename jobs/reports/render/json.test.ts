@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { renderJson } from "./json";
-import { ReportModelSchema, reportModelJsonSchema, type ReportModel } from "./model";
+import { type ReportModel, ReportModelSchema, reportModelJsonSchema } from "./model";
 import { sampleModel } from "./sample";
 
 describe("renderJson", () => {
@@ -45,9 +45,24 @@ describe("renderJson", () => {
     ["an empty histogram", (m) => ({ ...m, charts: { scoreHistogram: { title: "h", bins: [] } } })],
     ["a negative funnel step", (m) => ({ ...m, charts: { completionFunnel: { title: "f", steps: [{ label: "a", value: -2 }] } } })],
     ["a NaN trend value", (m) => ({ ...m, charts: { engagementTrend: { title: "t", points: [{ label: "a", value: Number.NaN }] } } })],
-    ["an infinite trend value", (m) => ({ ...m, charts: { engagementTrend: { title: "t", points: [{ label: "a", value: Number.POSITIVE_INFINITY }] } } })],
+    [
+      "an infinite trend value",
+      (m) => ({ ...m, charts: { engagementTrend: { title: "t", points: [{ label: "a", value: Number.POSITIVE_INFINITY }] } } }),
+    ],
     ["a skill gap priority above 1", (m) => ({ ...m, charts: { skillGaps: { title: "g", items: [{ label: "a", value: 1.5 }] } } })],
-    ["duplicate column keys", (m) => ({ ...m, table: { ...m.table, columns: [{ key: "a", label: "A" }, { key: "a", label: "B" }] } })],
+    [
+      "duplicate column keys",
+      (m) => ({
+        ...m,
+        table: {
+          ...m.table,
+          columns: [
+            { key: "a", label: "A" },
+            { key: "a", label: "B" },
+          ],
+        },
+      }),
+    ],
     ["no columns", (m) => ({ ...m, table: { ...m.table, columns: [] } })],
     ["a cell that is an object", (m) => ({ ...m, table: { ...m.table, rows: [{ group: { name: "x" } }] } })],
     ["a cell that is a boolean", (m) => ({ ...m, table: { ...m.table, rows: [{ group: true }] } })],
@@ -60,7 +75,9 @@ describe("renderJson", () => {
 describe("reportModelJsonSchema", () => {
   it("documents the fields", () => {
     const schema = reportModelJsonSchema() as { properties: Record<string, { description?: string }>; required: string[] };
-    expect(schema.required).toEqual(expect.arrayContaining(["type", "title", "organizationName", "scopeLabel", "timeRange", "generatedAt", "summary", "charts", "table"]));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["type", "title", "organizationName", "scopeLabel", "timeRange", "generatedAt", "summary", "charts", "table"]),
+    );
     for (const key of Object.keys(schema.properties)) expect(schema.properties[key]!.description, key).toBeTruthy();
   });
 });

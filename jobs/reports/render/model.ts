@@ -16,7 +16,11 @@ const finite = () => z.number();
 
 export { REPORT_FORMATS, REPORT_TYPES, type ReportFormat } from "../../../core/domain/reports";
 
-export const ReportTypeSchema = z.enum(REPORT_TYPES).describe("Kind of report. Renderers treat every type alike (the content is in the other fields); the PDF names it in its subject metadata.");
+export const ReportTypeSchema = z
+  .enum(REPORT_TYPES)
+  .describe(
+    "Kind of report. Renderers treat every type alike (the content is in the other fields); the PDF names it in its subject metadata.",
+  );
 
 export const TimeRangeSchema = z
   .object({
@@ -24,7 +28,10 @@ export const TimeRangeSchema = z
     from: isoDateTime().describe("Start of the range (inclusive), ISO 8601 date-time."),
     to: isoDateTime().describe("End of the range, ISO 8601 date-time; not before `from`."),
   })
-  .refine((range) => Date.parse(range.from) <= Date.parse(range.to), { message: "timeRange.from must not be after timeRange.to", path: ["from"] })
+  .refine((range) => Date.parse(range.from) <= Date.parse(range.to), {
+    message: "timeRange.from must not be after timeRange.to",
+    path: ["from"],
+  })
   .describe("The period the figures cover. Renderers show its dates in UTC.");
 
 export const SummaryFigureSchema = z
@@ -60,14 +67,21 @@ export const CompletionFunnelSchema = z
     steps: z
       .array(LabelledValueSchema.extend({ value: finite().nonnegative().describe("Learners (or units) at this step; not negative.") }))
       .min(1)
-      .describe("Steps top to bottom, drawn as centred horizontal bars. When the values never increase (a true funnel) each step also shows its share of the first step."),
+      .describe(
+        "Steps top to bottom, drawn as centred horizontal bars. When the values never increase (a true funnel) each step also shows its share of the first step.",
+      ),
   })
   .describe("Completion funnel, or any non-negative values by category.");
 
 export const EngagementTrendSchema = z
   .object({
     title: z.string().describe("Chart heading."),
-    points: z.array(LabelledValueSchema).min(1).describe("Points in time order, drawn as a polyline with a marker at each point; the label is the x-axis label (e.g. `W3`, `06-14`)."),
+    points: z
+      .array(LabelledValueSchema)
+      .min(1)
+      .describe(
+        "Points in time order, drawn as a polyline with a marker at each point; the label is the x-axis label (e.g. `W3`, `06-14`).",
+      ),
   })
   .describe("A value over time.");
 
@@ -75,7 +89,9 @@ export const SkillGapsSchema = z
   .object({
     title: z.string().describe("Chart heading."),
     items: z
-      .array(LabelledValueSchema.extend({ value: finite().min(0).max(1).describe("Priority of closing the gap, 0 (none) to 1 (highest).") }))
+      .array(
+        LabelledValueSchema.extend({ value: finite().min(0).max(1).describe("Priority of closing the gap, 0 (none) to 1 (highest).") }),
+      )
       .min(1)
       .describe("Skills in the order to show them (usually by decreasing priority), drawn as horizontal bars on a 0–1 axis."),
   })

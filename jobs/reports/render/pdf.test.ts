@@ -4,7 +4,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { getDocument, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { describe, expect, it } from "vitest";
-import { ReportModelSchema, type ReportModel } from "./model";
+import { type ReportModel, ReportModelSchema } from "./model";
 import { formatNumber, renderPdf, sanitizeWinAnsi } from "./pdf";
 import { sampleModel } from "./sample";
 
@@ -25,7 +25,13 @@ interface ParsedPage {
 
 async function parsePdf(bytes: Uint8Array) {
   // pdfjs transfers (detaches) the buffer it is given: pass a copy.
-  const doc = await getDocument({ data: bytes.slice(), useSystemFonts: false, isEvalSupported: false, standardFontDataUrl: `${pdfjsDir}/standard_fonts/`, verbosity: 0 }).promise;
+  const doc = await getDocument({
+    data: bytes.slice(),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    standardFontDataUrl: `${pdfjsDir}/standard_fonts/`,
+    verbosity: 0,
+  }).promise;
   const pages: ParsedPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
@@ -46,7 +52,13 @@ function withRows(model: ReportModel, n: number): ReportModel {
     ...model,
     table: {
       ...model.table,
-      rows: Array.from({ length: n }, (_, i) => ({ group: `Learner group ${String(i + 1).padStart(3, "0")}`, kind: i % 3 === 0 ? "course" : "department", learners: 10 + i, engagement: `${(i * 7) % 100} %`, risk: null })),
+      rows: Array.from({ length: n }, (_, i) => ({
+        group: `Learner group ${String(i + 1).padStart(3, "0")}`,
+        kind: i % 3 === 0 ? "course" : "department",
+        learners: 10 + i,
+        engagement: `${(i * 7) % 100} %`,
+        risk: null,
+      })),
     },
   };
 }
@@ -91,7 +103,9 @@ describe("renderPdf", () => {
     // Histogram: y-axis title and ticks, bin edges, bar values.
     expect(histogram.items).toEqual(expect.arrayContaining(["Count", "0", "0.5", "1", "112", "41"]));
     // Funnel: step labels, values with the share of the first step.
-    expect(funnel.items).toEqual(expect.arrayContaining(["Enrolled", "Completed", "1,248", "571 (46 %)", "Count (share of the first step)"]));
+    expect(funnel.items).toEqual(
+      expect.arrayContaining(["Enrolled", "Completed", "1,248", "571 (46 %)", "Count (share of the first step)"]),
+    );
     // Trend: x labels (some of the dates) and the highest value.
     expect(trend.items).toEqual(expect.arrayContaining(["05-31", "06-14", "69.7"]));
     // Skill gaps: labels, values and the 0–1 axis.
@@ -183,7 +197,12 @@ describe("renderPdf", () => {
   });
 
   it("renders a report without charts, figures or rows", async () => {
-    const model: ReportModel = { ...sampleModel(), summary: [], charts: {}, table: { title: "Learners", columns: [{ key: "learner", label: "Learner" }], rows: [] } };
+    const model: ReportModel = {
+      ...sampleModel(),
+      summary: [],
+      charts: {},
+      table: { title: "Learners", columns: [{ key: "learner", label: "Learner" }], rows: [] },
+    };
     const { pages } = await parsePdf(await renderPdf(model));
     expect(pages).toHaveLength(2);
     expect(pages[1]!.items).toEqual(expect.arrayContaining(["Learners", "Learner", "0 rows", "No rows for this period.", "Page 2 of 2"]));
@@ -195,14 +214,33 @@ describe("renderPdf", () => {
       ...sampleModel(),
       charts: {
         scoreHistogram: { title: "h", bins: [{ from: -max, to: max, count: 0 }] },
-        completionFunnel: { title: "f", steps: [{ label: "all zero", value: 0 }, { label: "huge", value: max }] },
-        engagementTrend: { title: "t", points: [{ label: "a", value: -max }, { label: "b", value: max }, { label: "c", value: 5e-324 }] },
+        completionFunnel: {
+          title: "f",
+          steps: [
+            { label: "all zero", value: 0 },
+            { label: "huge", value: max },
+          ],
+        },
+        engagementTrend: {
+          title: "t",
+          points: [
+            { label: "a", value: -max },
+            { label: "b", value: max },
+            { label: "c", value: 5e-324 },
+          ],
+        },
         skillGaps: { title: "g", items: [{ label: "none", value: 0 }] },
       },
     };
     const raw = Buffer.from(await renderPdf(model)).toString("latin1");
     expect(raw).not.toMatch(/NaN|Infinity/);
-    const single: ReportModel = { ...sampleModel(), charts: { engagementTrend: { title: "t", points: [{ label: "only", value: 3 }] }, scoreHistogram: { title: "h", bins: [{ from: 0, to: 1, count: 7 }] } } };
+    const single: ReportModel = {
+      ...sampleModel(),
+      charts: {
+        engagementTrend: { title: "t", points: [{ label: "only", value: 3 }] },
+        scoreHistogram: { title: "h", bins: [{ from: 0, to: 1, count: 7 }] },
+      },
+    };
     const { pages } = await parsePdf(await renderPdf(single));
     expect(pages[1]!.items).toEqual(expect.arrayContaining(["only", "3", "7"]));
   });
@@ -212,7 +250,10 @@ describe("renderPdf", () => {
   });
 
   it("draws any valid model: odd text, degenerate and extreme chart values, many columns", async () => {
-    const text = fc.oneof(fc.string({ unit: "binary", maxLength: 60 }), fc.string({ unit: fc.constantFrom("a", " ", "é", "✓", "\n", "W", "-", "…", "😀"), maxLength: 400 }));
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 60 }),
+      fc.string({ unit: fc.constantFrom("a", " ", "é", "✓", "\n", "W", "-", "…", "😀"), maxLength: 400 }),
+    );
     const value = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -5, max: 5 }));
     const model = fc.record({
       title: text.filter((t) => t.length > 0),
@@ -235,7 +276,12 @@ describe("renderPdf", () => {
           organizationName: m.organizationName,
           scopeLabel: m.scopeLabel,
           summary: m.summary,
-          charts: { scoreHistogram: { title: m.title, bins: m.bins }, completionFunnel: { title: "f", steps: m.steps }, engagementTrend: { title: "t", points: m.points }, skillGaps: { title: "g", items: m.items } },
+          charts: {
+            scoreHistogram: { title: m.title, bins: m.bins },
+            completionFunnel: { title: "f", steps: m.steps },
+            engagementTrend: { title: "t", points: m.points },
+            skillGaps: { title: "g", items: m.items },
+          },
           table: { title: m.title, columns, rows: m.rows.map((cells) => Object.fromEntries(columns.map((c, i) => [c.key, cells[i]!]))) },
         });
         const bytes = await renderPdf(input);

@@ -15,7 +15,20 @@ export function sampleModel(): ReportModel {
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
   const pct = (x: number) => `${Math.round(x * 100)} %`;
 
-  const departments = ["Engineering", "Customer Success", "Sales", "Finance", "Human Resources", "Operations", "Marketing", "Legal & Compliance", "Product", "Support (Zürich)", "Logistics", "Research"];
+  const departments = [
+    "Engineering",
+    "Customer Success",
+    "Sales",
+    "Finance",
+    "Human Resources",
+    "Operations",
+    "Marketing",
+    "Legal & Compliance",
+    "Product",
+    "Support (Zürich)",
+    "Logistics",
+    "Research",
+  ];
   const courses = [
     "TS-101 TypeScript Foundations",
     "TS-201 Advanced Types and Generics",
@@ -40,7 +53,13 @@ export function sampleModel(): ReportModel {
   const rows: ReportModel["table"]["rows"] = [];
   for (const name of departments) {
     const learners = Math.round(between(12, 140));
-    rows.push({ group: name, kind: "department", learners, engagement: (Math.round(between(38, 86) * 10) / 10).toFixed(1), risk: pct(between(0.03, 0.24)) });
+    rows.push({
+      group: name,
+      kind: "department",
+      learners,
+      engagement: (Math.round(between(38, 86) * 10) / 10).toFixed(1),
+      risk: pct(between(0.03, 0.24)),
+    });
   }
   for (const title of courses) {
     const learners = Math.round(between(20, 260));
@@ -51,11 +70,23 @@ export function sampleModel(): ReportModel {
   for (const intake of intakes) {
     for (const title of courses.slice(0, 15)) {
       if (rows.length >= 60) break;
-      rows.push({ group: `${title.split(" ")[0]} cohort ${intake}`, kind: "cohort", learners: Math.round(between(8, 40)), engagement: pct(between(0.2, 0.95)), risk: pct(between(0, 0.35)) });
+      rows.push({
+        group: `${title.split(" ")[0]} cohort ${intake}`,
+        kind: "cohort",
+        learners: Math.round(between(8, 40)),
+        engagement: pct(between(0.2, 0.95)),
+        risk: pct(between(0, 0.35)),
+      });
     }
   }
   // A suppressed small group: figures withheld.
-  rows[rows.length - 1] = { group: "Board of Directors", kind: "department", learners: null, engagement: null, risk: "suppressed (small group)" };
+  rows[rows.length - 1] = {
+    group: "Board of Directors",
+    kind: "department",
+    learners: null,
+    engagement: null,
+    risk: "suppressed (small group)",
+  };
 
   const histogramCounts = [3, 6, 11, 19, 34, 58, 87, 112, 96, 41];
   const funnel = [
@@ -88,7 +119,10 @@ export function sampleModel(): ReportModel {
       { label: "At-risk share", value: "11 %" },
     ],
     charts: {
-      scoreHistogram: { title: "Average course scores (learners)", bins: histogramCounts.map((count, i) => ({ from: i / 10, to: (i + 1) / 10, count })) },
+      scoreHistogram: {
+        title: "Average course scores (learners)",
+        bins: histogramCounts.map((count, i) => ({ from: i / 10, to: (i + 1) / 10, count })),
+      },
       completionFunnel: { title: "Completion funnel (learners)", steps: funnel },
       engagementTrend: { title: "Average engagement by day", points: days },
       skillGaps: {

@@ -1,5 +1,5 @@
-import { CONTENT_WIDTH } from "./theme";
 import type { TextKit } from "./text";
+import { CONTENT_WIDTH } from "./theme";
 
 /** Column widths and text size of the table: numbers are never truncated, wide text columns are. */
 

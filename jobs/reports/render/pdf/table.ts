@@ -19,7 +19,11 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
   const { bold } = w.kit;
   const columns = table.columns;
   const cells = table.rows.map((row) => columns.map((c) => w.clean(cellText(Object.hasOwn(row, c.key) ? row[c.key] : undefined))));
-  const numeric = columns.map((c) => table.rows.some((r) => typeof r[c.key] === "number") && table.rows.every((r) => typeof r[c.key] === "number" || r[c.key] === null || r[c.key] === undefined));
+  const numeric = columns.map(
+    (c) =>
+      table.rows.some((r) => typeof r[c.key] === "number") &&
+      table.rows.every((r) => typeof r[c.key] === "number" || r[c.key] === null || r[c.key] === undefined),
+  );
   const labels = columns.map((c) => w.clean(c.label));
   const { size, headerSize, widths } = tableLayout(labels, cells, numeric, w.kit);
   const xs = widths.map((_, i) => CONTENT_LEFT + sum(widths.slice(0, i)));
@@ -33,7 +37,9 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
     const top = w.y;
     w.rect(CONTENT_LEFT, top - headerHeight, CONTENT_WIDTH, headerHeight, ACCENT);
     headerLines.forEach((lines, i) => {
-      lines.forEach((line, j) => w.text(line, cellX(i), top - 5.5 - headerSize - j * headerLeading, { size: headerSize, font: bold, color: WHITE, align: align(i) }));
+      lines.forEach((line, j) =>
+        w.text(line, cellX(i), top - 5.5 - headerSize - j * headerLeading, { size: headerSize, font: bold, color: WHITE, align: align(i) }),
+      );
     });
     w.y = top - headerHeight;
   };
@@ -41,7 +47,10 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
   w.newPage();
   contents.push({ label: table.title || "Table", page: w.pages.length });
   w.y = w.heading(table.title || "Table", w.y);
-  w.text(`${formatNumber(table.rows.length, 0)} ${table.rows.length === 1 ? "row" : "rows"}`, CONTENT_LEFT, w.y - 2, { size: 8.5, color: MUTED });
+  w.text(`${formatNumber(table.rows.length, 0)} ${table.rows.length === 1 ? "row" : "rows"}`, CONTENT_LEFT, w.y - 2, {
+    size: 8.5,
+    color: MUTED,
+  });
   w.y -= 14;
   drawHeader();
   if (cells.length === 0) {
@@ -51,7 +60,12 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
   cells.forEach((row, r) => {
     if (w.y - ROW_HEIGHT < CONTENT_BOTTOM) {
       w.newPage();
-      w.text(`${table.title || "Table"} (continued)`, CONTENT_LEFT, w.y - 10, { size: 9.5, font: bold, color: MUTED, maxWidth: CONTENT_WIDTH });
+      w.text(`${table.title || "Table"} (continued)`, CONTENT_LEFT, w.y - 10, {
+        size: 9.5,
+        font: bold,
+        color: MUTED,
+        maxWidth: CONTENT_WIDTH,
+      });
       w.y -= 18;
       drawHeader();
     }

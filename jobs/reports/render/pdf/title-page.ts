@@ -1,5 +1,20 @@
 import { formatDateTime, formatPeriod } from "./format";
-import { ACCENT, BAND_TEXT, CONTENT_BOTTOM, CONTENT_LEFT, CONTENT_RIGHT, CONTENT_WIDTH, MUTED, PAGE_HEIGHT, PAGE_WIDTH, PANEL, RANGE_LABELS, RULE, TYPE_LABELS, WHITE } from "./theme";
+import {
+  ACCENT,
+  BAND_TEXT,
+  CONTENT_BOTTOM,
+  CONTENT_LEFT,
+  CONTENT_RIGHT,
+  CONTENT_WIDTH,
+  MUTED,
+  PAGE_HEIGHT,
+  PAGE_WIDTH,
+  PANEL,
+  RANGE_LABELS,
+  RULE,
+  TYPE_LABELS,
+  WHITE,
+} from "./theme";
 import type { ContentsEntry, Writer } from "./writer";
 
 /**
@@ -88,7 +103,8 @@ export function titlePage(w: Writer): (entries: ContentsEntry[]) => void {
       const drawn = w.text(entry.label, CONTENT_LEFT, y, { size: 10, maxWidth: CONTENT_WIDTH - pageWidth - 24 });
       const start = CONTENT_LEFT + kit.regular.widthOfTextAtSize(drawn, 10) + 6;
       const end = CONTENT_RIGHT - pageWidth - 6;
-      if (end > start) page.drawLine({ start: { x: start, y: y + 2 }, end: { x: end, y: y + 2 }, thickness: 0.5, color: RULE, dashArray: [1, 2] });
+      if (end > start)
+        page.drawLine({ start: { x: start, y: y + 2 }, end: { x: end, y: y + 2 }, thickness: 0.5, color: RULE, dashArray: [1, 2] });
       w.text(pageLabel, CONTENT_RIGHT, y, { size: 10, color: MUTED, align: "right" });
       y -= 4;
     }

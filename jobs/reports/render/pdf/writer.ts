@@ -2,7 +2,19 @@ import type { PDFDocument, PDFFont, PDFPage, RGB } from "pdf-lib";
 import type { ReportModel } from "../model";
 import { formatDateTime, formatPeriod } from "./format";
 import { sanitizeWinAnsi, type TextKit, truncate, wrap } from "./text";
-import { AUTHOR, CONTENT_BOTTOM, CONTENT_LEFT, CONTENT_RIGHT, CONTENT_TOP, CONTENT_WIDTH, INK, MUTED, PAGE_HEIGHT, PAGE_WIDTH, RULE } from "./theme";
+import {
+  AUTHOR,
+  CONTENT_BOTTOM,
+  CONTENT_LEFT,
+  CONTENT_RIGHT,
+  CONTENT_TOP,
+  CONTENT_WIDTH,
+  INK,
+  MUTED,
+  PAGE_HEIGHT,
+  PAGE_WIDTH,
+  RULE,
+} from "./theme";
 
 /** The document writer: pages, a cursor down the current page, drawing primitives, running header and footers. */
 
@@ -90,7 +102,12 @@ export class Writer {
     const { model } = this;
     const right = this.text(`${formatPeriod(model.timeRange)}`, CONTENT_RIGHT, PAGE_HEIGHT - 38, { size: 8, color: MUTED, align: "right" });
     const rightWidth = this.kit.regular.widthOfTextAtSize(right, 8);
-    this.text(`${model.title} · ${model.scopeLabel}`, CONTENT_LEFT, PAGE_HEIGHT - 38, { size: 8, font: this.kit.bold, color: MUTED, maxWidth: CONTENT_WIDTH - rightWidth - 16 });
+    this.text(`${model.title} · ${model.scopeLabel}`, CONTENT_LEFT, PAGE_HEIGHT - 38, {
+      size: 8,
+      font: this.kit.bold,
+      color: MUTED,
+      maxWidth: CONTENT_WIDTH - rightWidth - 16,
+    });
     this.line(CONTENT_LEFT, PAGE_HEIGHT - 45, CONTENT_RIGHT, PAGE_HEIGHT - 45, RULE, 0.5);
   }
 
@@ -102,7 +119,13 @@ export class Writer {
       const label = `Page ${index + 1} of ${total}`;
       this.text(label, CONTENT_RIGHT, 30, { size: 8, color: MUTED, align: "right" }, page);
       const labelWidth = this.kit.regular.widthOfTextAtSize(label, 8);
-      this.text(`${AUTHOR} · ${this.model.organizationName} · generated ${formatDateTime(this.model.generatedAt)}`, CONTENT_LEFT, 30, { size: 8, color: MUTED, maxWidth: CONTENT_WIDTH - labelWidth - 16 }, page);
+      this.text(
+        `${AUTHOR} · ${this.model.organizationName} · generated ${formatDateTime(this.model.generatedAt)}`,
+        CONTENT_LEFT,
+        30,
+        { size: 8, color: MUTED, maxWidth: CONTENT_WIDTH - labelWidth - 16 },
+        page,
+      );
     });
   }
 

@@ -1,5 +1,5 @@
-import type { Writer } from "../writer";
 import { GRID, INK, MUTED } from "../theme";
+import type { Writer } from "../writer";
 
 /** Chart geometry and axes shared by the chart kinds. */
 
@@ -38,7 +38,13 @@ export function niceTicks(min: number, max: number, target = 5, integer = false)
 }
 
 /** Y axis with ticks, gridlines and labels; returns the plot box right of the labels and a value → y map. */
-export function yAxis(w: Writer, box: Box, ticks: number[], format: (v: number) => string, title?: string): { plot: Box; toY: (v: number) => number } {
+export function yAxis(
+  w: Writer,
+  box: Box,
+  ticks: number[],
+  format: (v: number) => string,
+  title?: string,
+): { plot: Box; toY: (v: number) => number } {
   const size = 7.5;
   const labels = ticks.map(format);
   const labelWidth = Math.max(...labels.map((l) => w.width(l, size)), title ? w.width(title, size) - 6 : 0);

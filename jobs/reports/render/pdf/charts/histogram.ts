@@ -24,7 +24,10 @@ export function histogramChart(w: Writer, chart: NonNullable<ReportModel["charts
   w.line(plot.left, plot.bottom, plot.right, plot.bottom, INK, 0.8);
   const edges = [bins[0]!.from, ...bins.map((b) => b.to)];
   const edgeLabels = edges.map((e) => formatNumber(e));
-  const stride = labelStride(edgeLabels.map((l) => w.width(l, 7.5)), slot);
+  const stride = labelStride(
+    edgeLabels.map((l) => w.width(l, 7.5)),
+    slot,
+  );
   const last = edges.length - 1;
   edges.forEach((_, i) => {
     // Every stride-th edge, and the last edge when it is not too close to the one before.

@@ -1,4 +1,4 @@
-import { rgb, type RGB } from "pdf-lib";
+import { type RGB, rgb } from "pdf-lib";
 import { formatNumber } from "../format";
 import { CONTENT_BOTTOM, CONTENT_LEFT, CONTENT_RIGHT, CONTENT_TOP } from "../theme";
 import type { ContentsEntry, Writer } from "../writer";
@@ -23,7 +23,9 @@ const GAP_HIGH = rgb(0.78, 0.2, 0.18);
 const MAX_BARS = Math.floor((CONTENT_TOP - CONTENT_BOTTOM - CHART_HEADER - H_AXIS - 4) / 12);
 
 function limited<T>(items: T[]): { shown: T[]; note?: string } {
-  return items.length <= MAX_BARS ? { shown: items } : { shown: items.slice(0, MAX_BARS), note: `Showing the first ${MAX_BARS} of ${items.length}` };
+  return items.length <= MAX_BARS
+    ? { shown: items }
+    : { shown: items.slice(0, MAX_BARS), note: `Showing the first ${MAX_BARS} of ${items.length}` };
 }
 
 interface ChartPlan {
@@ -53,7 +55,11 @@ function chartPlans(w: Writer): ChartPlan[] {
       valueText: formatNumber(s.value) + (isFunnel && i > 0 && first > 0 ? ` (${Math.round((s.value / first) * 100)} %)` : ""),
       color: mix(FUNNEL_DARK, FUNNEL_LIGHT, shown.length === 1 ? 0 : i / (shown.length - 1)),
     }));
-    plans.push({ title: chart.title, height: hHeight(shown.length), draw: (box) => hBarChart(w, bars, box, niceTicks(0, max, 5), isFunnel ? "Count (share of the first step)" : "Count", note) });
+    plans.push({
+      title: chart.title,
+      height: hHeight(shown.length),
+      draw: (box) => hBarChart(w, bars, box, niceTicks(0, max, 5), isFunnel ? "Count (share of the first step)" : "Count", note),
+    });
   }
   if (charts.engagementTrend) {
     const chart = charts.engagementTrend;
@@ -62,8 +68,17 @@ function chartPlans(w: Writer): ChartPlan[] {
   if (charts.skillGaps) {
     const chart = charts.skillGaps;
     const { shown, note } = limited(chart.items);
-    const bars = shown.map((s) => ({ label: s.label, value: s.value, valueText: s.value.toFixed(2), color: mix(GAP_LOW, GAP_HIGH, s.value) }));
-    plans.push({ title: chart.title, height: hHeight(shown.length), draw: (box) => hBarChart(w, bars, box, [0, 0.25, 0.5, 0.75, 1], "Priority (0 = none, 1 = highest)", note) });
+    const bars = shown.map((s) => ({
+      label: s.label,
+      value: s.value,
+      valueText: s.value.toFixed(2),
+      color: mix(GAP_LOW, GAP_HIGH, s.value),
+    }));
+    plans.push({
+      title: chart.title,
+      height: hHeight(shown.length),
+      draw: (box) => hBarChart(w, bars, box, [0, 0.25, 0.5, 0.75, 1], "Priority (0 = none, 1 = highest)", note),
+    });
   }
   return plans;
 }

@@ -20,7 +20,10 @@ export function trendChart(w: Writer, chart: NonNullable<ReportModel["charts"]["
   // Area under the line, the line, then the markers.
   const baseline = toY(Math.max(ticks[0]!, Math.min(0, ticks[ticks.length - 1]!)));
   if (coordinates.length > 1) {
-    w.path([{ x: coordinates[0]!.x, y: baseline }, ...coordinates, { x: coordinates[coordinates.length - 1]!.x, y: baseline }], { fill: ACCENT_LIGHT, close: true });
+    w.path([{ x: coordinates[0]!.x, y: baseline }, ...coordinates, { x: coordinates[coordinates.length - 1]!.x, y: baseline }], {
+      fill: ACCENT_LIGHT,
+      close: true,
+    });
     w.path(coordinates, { stroke: ACCENT, width: 1.6 });
   }
   const markerSize = points.length > 60 ? 1.3 : 2.6;
@@ -31,11 +34,15 @@ export function trendChart(w: Writer, chart: NonNullable<ReportModel["charts"]["
   const allFit = points.length <= 16 && valueLabels.every((l) => w.width(l, 7) + 4 <= slot);
   const highest = values.indexOf(max);
   coordinates.forEach((c, i) => {
-    if (allFit || i === highest || i === points.length - 1) w.text(valueLabels[i]!, c.x, c.y + 6, { size: 7, font: w.kit.bold, align: "center" });
+    if (allFit || i === highest || i === points.length - 1)
+      w.text(valueLabels[i]!, c.x, c.y + 6, { size: 7, font: w.kit.bold, align: "center" });
   });
   // X axis with the point labels.
   w.line(plot.left, plot.bottom, plot.right, plot.bottom, INK, 0.8);
-  const stride = labelStride(points.map((p) => w.width(p.label, 7.5)), slot);
+  const stride = labelStride(
+    points.map((p) => w.width(p.label, 7.5)),
+    slot,
+  );
   points.forEach((p, i) => {
     if (i % stride !== 0) return;
     const x = toX(i);
