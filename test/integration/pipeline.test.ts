@@ -6,6 +6,8 @@ import { bearer, claimsFor, demoUser, signWithWorkerKey } from "../tokens";
 import { readJson, startWorker } from "../worker";
 
 let api: TestApi;
+/** A learner no other test of this file refreshes, so it has no analytics until the test that needs none runs it. */
+const FRESH_LEARNER = "learner007@acme.test";
 let db: Awaited<ReturnType<typeof database>>;
 const tokens: Record<string, string> = {};
 
@@ -19,6 +21,7 @@ beforeAll(async () => {
   for (const email of ["learner@acme.test", "learner2@acme.test", "trainer@acme.test", "admin@acme.test", "learner@globex.test", "admin@globex.test"]) {
     tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
   }
+  tokens[FRESH_LEARNER] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(FRESH_LEARNER));
 });
 
 afterEach(async () => {
@@ -45,11 +48,11 @@ const latestMetrics = async (userId: string) =>
 
 describe("a refresh run", () => {
   it("collects, analyses and aggregates, and the learner's analytics appear", async () => {
-    const learner = demoUser("learner@acme.test");
+    const learner = demoUser(FRESH_LEARNER);
     expect(await latestMetrics(learner.id)).toBeUndefined();
-    const { runId, joined } = await refresh("learner@acme.test");
+    const { runId, joined } = await refresh(FRESH_LEARNER);
     expect(joined).toBe(false);
-    const run = await finishedRun(api, tokens["learner@acme.test"]!, runId);
+    const run = await finishedRun(api, tokens[FRESH_LEARNER]!, runId);
     expect(run).toMatchObject({ status: "completed", scope: "user", scopeId: learner.id, missingSources: [] });
     expect(run.stages.collect).toMatchObject({ status: "completed", batches: { completed: 1, total: 1 } });
     expect(run.stages.aggregate.status).toBe("completed");
@@ -146,6 +149,9 @@ describe("failures", () => {
 
   it("ends failed with a reason when every source is down, and the earlier analytics stay", async () => {
     const learner = demoUser("learner@acme.test");
+    // The earlier analytics that must survive: a completed run of this test's own, before the sources go down.
+    const { runId: earlierRunId } = await refresh("learner@acme.test");
+    await finishedRun(api, tokens["learner@acme.test"]!, earlierRunId);
     const earlier = await latestMetrics(learner.id);
     expect(earlier).toBeDefined();
     for (const service of SERVICES) await fault(api, service, "error");

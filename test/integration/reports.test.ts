@@ -227,6 +227,10 @@ describe("scope and idempotence", () => {
   });
 
   it("pages the history newest first, filtered by type", async () => {
+    // Three learner-progress reports of this test's own (requests no other test makes), so there is a second page.
+    await readyReport("learner@acme.test", { type: "learner-progress", format: "json", timeRange: "1y" });
+    await readyReport("learner@acme.test", { type: "learner-progress", format: "csv", timeRange: "1y" });
+    await readyReport("learner@acme.test", { type: "learner-progress", format: "json", timeRange: "90d" });
     const first = await readJson(await api.worker.fetch("/api/v1/reports/history?limit=2&type=learner-progress", { headers: bearer(tokens["learner@acme.test"]!) }));
     expect(first.items).toHaveLength(2);
     expect(first.items.every((r: { type: string }) => r.type === "learner-progress")).toBe(true);
