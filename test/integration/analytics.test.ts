@@ -9,11 +9,25 @@ import { readJson } from "../worker";
 let api: TestApi;
 const redisRequests: string[] = [];
 const tokens: Record<string, string> = {};
-const emails = ["learner@acme.test", "learner2@acme.test", "trainer@acme.test", "trainer2@acme.test", "admin@acme.test", "learner@globex.test", "admin@globex.test"];
+const emails = [
+  "learner@acme.test",
+  "learner2@acme.test",
+  "trainer@acme.test",
+  "trainer2@acme.test",
+  "admin@acme.test",
+  "learner@globex.test",
+  "admin@globex.test",
+];
 
 beforeAll(async () => {
   api = await startTestApi(
-    { REFRESH_DEBOUNCE_SECONDS: "0", PIPELINE_BATCH_SIZE: "50", RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000", RATE_LIMIT_ORG_ADMIN: "100000" },
+    {
+      REFRESH_DEBOUNCE_SECONDS: "0",
+      PIPELINE_BATCH_SIZE: "50",
+      RATE_LIMIT_LEARNER: "100000",
+      RATE_LIMIT_TRAINER: "100000",
+      RATE_LIMIT_ORG_ADMIN: "100000",
+    },
     { log: (entry) => entry.event === "upstash-redis.request" && redisRequests.push(String(entry.path)) },
   );
   for (const email of emails) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
@@ -23,7 +37,8 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const get = (email: string, path: string, headers: Record<string, string> = {}) => api.worker.fetch(path, { headers: { ...bearer(tokens[email]!), ...headers } });
+const get = (email: string, path: string, headers: Record<string, string> = {}) =>
+  api.worker.fetch(path, { headers: { ...bearer(tokens[email]!), ...headers } });
 const runFor = async (email: string, body?: object) => {
   const response = await api.worker.fetch("/api/v1/analytics/refresh", {
     method: "POST",
@@ -89,7 +104,9 @@ describe("the cache", () => {
     await get("learner@acme.test", path);
     const bypass = await get("learner@acme.test", `${path}&refreshCache=true`);
     expect(bypass.headers.get("x-cache")).toBe("BYPASS");
-    expect(bypass.headers.get("ratelimit-remaining")).toBe(String(Number((await get("learner@acme.test", path)).headers.get("ratelimit-remaining")) + 1));
+    expect(bypass.headers.get("ratelimit-remaining")).toBe(
+      String(Number((await get("learner@acme.test", path)).headers.get("ratelimit-remaining")) + 1),
+    );
   });
 
   it("is invalidated by a refresh run for exactly the learners whose figures changed", async () => {
@@ -105,7 +122,7 @@ describe("the cache", () => {
     }
     const changed = await get("learner@acme.test", path);
     expect(changed.headers.get("x-cache")).toBe("MISS");
-    expect((learnerAnalyticsSchema.parse(await readJson(changed))).sources.devLab).toEqual({ ok: 0, missing: 1 });
+    expect(learnerAnalyticsSchema.parse(await readJson(changed)).sources.devLab).toEqual({ ok: 0, missing: 1 });
     expect((await get("learner2@acme.test", path)).headers.get("x-cache")).toBe("HIT");
   });
 });
@@ -116,10 +133,14 @@ describe("every endpoint's body validates against its own schema", () => {
   });
 
   it("learner", async () => {
-    const body = learnerAnalyticsSchema.parse(await readJson(await get("learner@acme.test", "/api/v1/analytics/learner?includePredictions=true")));
+    const body = learnerAnalyticsSchema.parse(
+      await readJson(await get("learner@acme.test", "/api/v1/analytics/learner?includePredictions=true")),
+    );
     expect(body.predictions?.courses.length).toBeGreaterThan(0);
     expect(body.velocity?.peerPercentile).not.toBeNull();
-    expect(learnerAnalyticsSchema.parse(await readJson(await get("learner@acme.test", "/api/v1/analytics/learner"))).predictions).toBeUndefined();
+    expect(
+      learnerAnalyticsSchema.parse(await readJson(await get("learner@acme.test", "/api/v1/analytics/learner"))).predictions,
+    ).toBeUndefined();
   });
 
   it("trainer", async () => {
@@ -130,7 +151,9 @@ describe("every endpoint's body validates against its own schema", () => {
   });
 
   it("organization: aggregates only, departments of at least the minimum size", async () => {
-    const body = organizationAnalyticsSchema.parse(await readJson(await get("admin@acme.test", "/api/v1/analytics/organization?timeRange=7d")));
+    const body = organizationAnalyticsSchema.parse(
+      await readJson(await get("admin@acme.test", "/api/v1/analytics/organization?timeRange=7d")),
+    );
     expect(body.state).toBe("ready");
     expect(body.summary).not.toBeNull();
     expect(body.departments.length).toBeGreaterThanOrEqual(3);

@@ -27,7 +27,10 @@ describe("the nightly run", () => {
       [org, learner],
     );
     const staleRun = stale.rows[0].id;
-    await db.client.query(`insert into source_snapshots (run_id, organization_id, service, subject, payload, expires_at) values ($1, $2, 'auth', 'user:x', '{}', now() - interval '1 day')`, [staleRun, org]);
+    await db.client.query(
+      `insert into source_snapshots (run_id, organization_id, service, subject, payload, expires_at) values ($1, $2, 'auth', 'user:x', '{}', now() - interval '1 day')`,
+      [staleRun, org],
+    );
     await db.client.query(
       `insert into aggregate_metrics (organization_id, level, group_key, period_start, group_size, metrics, expires_at)
        values ($1, 'organization', $2, now() - interval '8 years', 10, '{}', now() - interval '1 year'),
@@ -38,10 +41,14 @@ describe("the nightly run", () => {
     const cron = await api.worker.fetch("/__scheduled?cron=0+2+*+*+*");
     expect(cron.status).toBe(200);
 
-    const nightly = await eventually(async () => {
-      const row = (await db.client.query("select id, status, error from pipeline_runs where scope = 'nightly'")).rows[0];
-      return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
-    }, 120_000, "the nightly run to finish");
+    const nightly = await eventually(
+      async () => {
+        const row = (await db.client.query("select id, status, error from pipeline_runs where scope = 'nightly'")).rows[0];
+        return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
+      },
+      120_000,
+      "the nightly run to finish",
+    );
     expect(nightly).toMatchObject({ status: "completed", error: null });
 
     const children = (
@@ -53,12 +60,18 @@ describe("the nightly run", () => {
     expect(children.find((run) => run.scope_id === org)?.batch_count).toBe(Math.ceil(acmeLearners / 50));
     expect(await db.count("learner_analytics", "organization_id = $1", [org])).toBe(acmeLearners);
     expect(await db.count("skill_models", "organization_id = $1", [org])).toBeGreaterThan(0);
-    expect(await db.count("aggregate_metrics", "organization_id = $1 and level = 'course' and run_id is not null", [org])).toBeGreaterThan(0);
+    expect(await db.count("aggregate_metrics", "organization_id = $1 and level = 'course' and run_id is not null", [org])).toBeGreaterThan(
+      0,
+    );
 
     // Globex has two people: below the minimum group size, so none of its groups is stored.
     expect(await db.count("aggregate_metrics", "organization_id = $1", [organization("globex")])).toBe(0);
 
-    await eventually(async () => ((await db.count("pipeline_runs", "id = $1", [staleRun])) === 0 ? true : undefined), 30_000, "the clean-up");
+    await eventually(
+      async () => ((await db.count("pipeline_runs", "id = $1", [staleRun])) === 0 ? true : undefined),
+      30_000,
+      "the clean-up",
+    );
     expect(await db.count("source_snapshots", "subject = 'user:x'")).toBe(0);
     expect(await db.count("aggregate_metrics", "period_start < now() - interval '7 years'")).toBe(0);
     expect(await db.count("aggregate_metrics", "period_start between now() - interval '3 years' and now() - interval '1 year'")).toBe(1);

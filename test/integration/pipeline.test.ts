@@ -14,11 +14,25 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   // Retries back off from 1 s here, so a test can repair a fault between two attempts.
   api = await startTestApi(
-    { REFRESH_DEBOUNCE_SECONDS: "0", PIPELINE_BATCH_SIZE: "25", UPSTREAM_TIMEOUT_MS: "1500", RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_ORG_ADMIN: "100000", RATE_LIMIT_TRAINER: "100000" },
+    {
+      REFRESH_DEBOUNCE_SECONDS: "0",
+      PIPELINE_BATCH_SIZE: "25",
+      UPSTREAM_TIMEOUT_MS: "1500",
+      RATE_LIMIT_LEARNER: "100000",
+      RATE_LIMIT_ORG_ADMIN: "100000",
+      RATE_LIMIT_TRAINER: "100000",
+    },
     { qstashRetryBaseDelayMs: 1_000 },
   );
   db = await database(api);
-  for (const email of ["learner@acme.test", "learner2@acme.test", "trainer@acme.test", "admin@acme.test", "learner@globex.test", "admin@globex.test"]) {
+  for (const email of [
+    "learner@acme.test",
+    "learner2@acme.test",
+    "trainer@acme.test",
+    "admin@acme.test",
+    "learner@globex.test",
+    "admin@globex.test",
+  ]) {
     tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
   }
   tokens[FRESH_LEARNER] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(FRESH_LEARNER));
@@ -44,7 +58,8 @@ const refresh = async (email: string, body?: unknown) => {
 };
 
 const latestMetrics = async (userId: string) =>
-  (await db.client.query("select metrics, run_id from learner_analytics where user_id = $1 order by computed_at desc limit 1", [userId])).rows[0];
+  (await db.client.query("select metrics, run_id from learner_analytics where user_id = $1 order by computed_at desc limit 1", [userId]))
+    .rows[0];
 
 describe("a refresh run", () => {
   it("collects, analyses and aggregates, and the learner's analytics appear", async () => {
@@ -60,7 +75,9 @@ describe("a refresh run", () => {
 
     const row = await latestMetrics(learner.id);
     expect(row.run_id).toBe(runId);
-    expect(Object.keys(row.metrics)).toEqual(expect.arrayContaining(["velocity", "mastery", "skillGaps", "engagement", "courses", "atRisk"]));
+    expect(Object.keys(row.metrics)).toEqual(
+      expect.arrayContaining(["velocity", "mastery", "skillGaps", "engagement", "courses", "atRisk"]),
+    );
     expect(row.metrics.engagement.score).toBeGreaterThanOrEqual(0);
     expect(row.metrics.engagement.score).toBeLessThanOrEqual(100);
   });
@@ -108,7 +125,9 @@ describe("idempotent steps", () => {
       snapshots: await db.count("source_snapshots", "run_id = $1", [runId]),
       analytics: await db.count("learner_analytics", "run_id = $1", [runId]),
       aggregates: await db.count("aggregate_metrics", "run_id = $1", [runId]),
-      steps: (await db.client.query("select step, batch, status, attempts from pipeline_steps where run_id = $1 order by step, batch", [runId])).rows,
+      steps: (
+        await db.client.query("select step, batch, status, attempts from pipeline_steps where run_id = $1 order by step, batch", [runId])
+      ).rows,
     });
     const before = await counts();
     expect(before.snapshots).toBe(SERVICES.length);
@@ -128,10 +147,14 @@ describe("failures", () => {
     for (const service of SERVICES) await fault(api, service, "error");
     const { runId } = await refresh("learner2@acme.test");
     // The collect step fails while every source is down; repair them before QStash's retry.
-    await eventually(async () => {
-      const row = (await db.client.query("select status from pipeline_steps where run_id = $1 and step = 'collect'", [runId])).rows[0];
-      return row?.status === "failed" ? true : undefined;
-    }, 20_000, "the first collect attempt to fail");
+    await eventually(
+      async () => {
+        const row = (await db.client.query("select status from pipeline_steps where run_id = $1 and step = 'collect'", [runId])).rows[0];
+        return row?.status === "failed" ? true : undefined;
+      },
+      20_000,
+      "the first collect attempt to fail",
+    );
     await fault(api, null);
     const run = await finishedRun(api, tokens["learner2@acme.test"]!, runId);
     expect(run.status).toBe("completed");
@@ -177,9 +200,20 @@ describe("job endpoints", () => {
     const { signDelivery } = await import("../../dev/qstash/signing");
     const signature = await signDelivery(api.stack.vars.QSTASH_CURRENT_SIGNING_KEY, url, new TextEncoder().encode(body));
     const tampered = body.replace(/"batch":0/, '"batch":1');
-    expect((await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "Upstash-Signature": signature }, body: tampered })).status).toBe(401);
+    expect(
+      (
+        await fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Upstash-Signature": signature },
+          body: tampered,
+        })
+      ).status,
+    ).toBe(401);
     const elsewhere = `${api.stack.vars.JOBS_BASE_URL}/jobs/collect`;
-    expect((await fetch(elsewhere, { method: "POST", headers: { "Content-Type": "application/json", "Upstash-Signature": signature }, body })).status).toBe(401);
+    expect(
+      (await fetch(elsewhere, { method: "POST", headers: { "Content-Type": "application/json", "Upstash-Signature": signature }, body }))
+        .status,
+    ).toBe(401);
     expect(await db.count("pipeline_steps")).toBe(before);
   });
 

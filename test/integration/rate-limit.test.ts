@@ -8,7 +8,12 @@ let api: TestApi;
 
 // Role limits stay at their defaults (learner 100 per 15 min); sign-in limits are lowered to keep the tests short.
 beforeAll(async () => {
-  api = await startTestApi({ LOGIN_FAILURE_LIMIT_PAIR: "3", LOGIN_FAILURE_LIMIT_ADDRESS: "6", LOGIN_FAILURE_LIMIT_ACCOUNT: "12", REFRESH_RATE_LIMIT: "2" });
+  api = await startTestApi({
+    LOGIN_FAILURE_LIMIT_PAIR: "3",
+    LOGIN_FAILURE_LIMIT_ADDRESS: "6",
+    LOGIN_FAILURE_LIMIT_ACCOUNT: "12",
+    REFRESH_RATE_LIMIT: "2",
+  });
 });
 
 afterAll(async () => {

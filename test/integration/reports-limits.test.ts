@@ -13,9 +13,16 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   // No pipeline run: a learner-progress report without analytics is still built (its figures are "–").
   // Each test uses its own account: REPORT_RATE_LIMIT counts per user, and each test stays within it (but the rate-limit one).
-  api = await startTestApi({ RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000", REPORT_RATE_LIMIT: "3", REPORT_MAX_STORED_PER_USER: "2", PUBLIC_BASE_URL: "https://reports.example.test/" });
+  api = await startTestApi({
+    RATE_LIMIT_LEARNER: "100000",
+    RATE_LIMIT_TRAINER: "100000",
+    REPORT_RATE_LIMIT: "3",
+    REPORT_MAX_STORED_PER_USER: "2",
+    PUBLIC_BASE_URL: "https://reports.example.test/",
+  });
   db = await database(api);
-  for (const email of ["learner@acme.test", "trainer@acme.test", "learner2@acme.test", "learner001@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
+  for (const email of ["learner@acme.test", "trainer@acme.test", "learner2@acme.test", "learner001@acme.test"])
+    tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
 });
 
 afterAll(async () => {
@@ -24,19 +31,30 @@ afterAll(async () => {
 });
 
 const generate = (email: string, body: object) =>
-  api.worker.fetch("/api/v1/reports/generate", { method: "POST", headers: { ...bearer(tokens[email]!), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  api.worker.fetch("/api/v1/reports/generate", {
+    method: "POST",
+    headers: { ...bearer(tokens[email]!), "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
-const statusOf = (email: string, id: string) => api.worker.fetch(`/api/v1/reports/${id}/status`, { headers: bearer(tokens[email]!) }).then(readJson);
+const statusOf = (email: string, id: string) =>
+  api.worker.fetch(`/api/v1/reports/${id}/status`, { headers: bearer(tokens[email]!) }).then(readJson);
 
 describe("an identical request after the report is ready", () => {
   it("gets that ready report within REPORT_REUSE_SECONDS (600 s), and a new one after", async () => {
     const request = { type: "learner-progress", format: "json", timeRange: "7d" };
     const first = await readJson(await generate("learner@acme.test", request));
     expect(first).toMatchObject({ status: "queued", joined: false });
-    await eventually(async () => ((await statusOf("learner@acme.test", first.reportId)).status === "ready" ? true : undefined), 30_000, "the report");
+    await eventually(
+      async () => ((await statusOf("learner@acme.test", first.reportId)).status === "ready" ? true : undefined),
+      30_000,
+      "the report",
+    );
 
     // The download URL is on PUBLIC_BASE_URL, set here to another host than the Worker's.
-    const { url } = await readJson(await api.worker.fetch(`/api/v1/reports/${first.reportId}/download`, { headers: bearer(tokens["learner@acme.test"]!) }));
+    const { url } = await readJson(
+      await api.worker.fetch(`/api/v1/reports/${first.reportId}/download`, { headers: bearer(tokens["learner@acme.test"]!) }),
+    );
     expect(url.startsWith(`https://reports.example.test/api/v1/reports/${first.reportId}/file?`)).toBe(true);
 
     const again = await generate("learner@acme.test", request);
@@ -59,7 +77,10 @@ describe("report generation's own rate limit", () => {
     const refused = await generate("trainer@acme.test", request);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await readJson(refused)).toMatchObject({ type: "/problems/rate-limited", detail: expect.stringMatching(/^Too many report requests/) });
+    expect(await readJson(refused)).toMatchObject({
+      type: "/problems/rate-limited",
+      detail: expect.stringMatching(/^Too many report requests/),
+    });
     // Other routes keep the role's own limit.
     expect((await api.worker.fetch("/api/v1/reports/history", { headers: bearer(tokens["trainer@acme.test"]!) })).status).toBe(200);
   });
@@ -67,7 +88,8 @@ describe("report generation's own rate limit", () => {
 
 describe("the cap on stored reports per user", () => {
   it("refuses a request that would create a report past REPORT_MAX_STORED_PER_USER (2) with 409", async () => {
-    for (const format of ["csv", "json"]) expect((await generate("learner2@acme.test", { type: "learner-progress", format })).status).toBe(202);
+    for (const format of ["csv", "json"])
+      expect((await generate("learner2@acme.test", { type: "learner-progress", format })).status).toBe(202);
     const refused = await generate("learner2@acme.test", { type: "learner-progress", format: "pdf" });
     expect(refused.status).toBe(409);
     const problem = await readJson(refused);
@@ -79,7 +101,8 @@ describe("the cap on stored reports per user", () => {
 
   it("counts neither failed nor expired reports, and still answers an identical request at the cap", async () => {
     const learner = demoUser("learner001@acme.test");
-    const key = (format: string) => createHash("sha256").update([learner.id, "learner-progress", format, "user", learner.id, "30d"].join("\n")).digest("hex");
+    const key = (format: string) =>
+      createHash("sha256").update([learner.id, "learner-progress", format, "user", learner.id, "30d"].join("\n")).digest("hex");
     const insert = (requestKey: string, status: string, expiresIn: string) =>
       db.client.query(
         `insert into reports (organization_id, requested_by, type, format, scope_type, scope_id, time_range, request_key, status, expires_at)
@@ -91,9 +114,16 @@ describe("the cap on stored reports per user", () => {
     await insert("a failed one", "failed", "30 days");
     await insert("an expired one", "ready", "-1 second");
 
-    expect(await readJson(await generate("learner001@acme.test", { type: "learner-progress", format: "csv" }))).toEqual({ reportId: ready, status: "ready", joined: true });
+    expect(await readJson(await generate("learner001@acme.test", { type: "learner-progress", format: "csv" }))).toEqual({
+      reportId: ready,
+      status: "ready",
+      joined: true,
+    });
     expect((await generate("learner001@acme.test", { type: "learner-progress", format: "json" })).status).toBe(409);
     await db.client.query("update reports set expires_at = now() - interval '1 second' where id = $1", [other]);
-    expect(await readJson(await generate("learner001@acme.test", { type: "learner-progress", format: "json" }))).toMatchObject({ status: "queued", joined: false });
+    expect(await readJson(await generate("learner001@acme.test", { type: "learner-progress", format: "json" }))).toMatchObject({
+      status: "queued",
+      joined: false,
+    });
   });
 });

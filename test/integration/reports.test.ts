@@ -13,7 +13,14 @@ const tokens: Record<string, string> = {};
 let tsCourse: string;
 
 beforeAll(async () => {
-  api = await startTestApi({ REFRESH_DEBOUNCE_SECONDS: "0", PIPELINE_BATCH_SIZE: "50", RATE_LIMIT_LEARNER: "100000", RATE_LIMIT_TRAINER: "100000", RATE_LIMIT_ORG_ADMIN: "100000", RATE_LIMIT_ANONYMOUS: "100000" });
+  api = await startTestApi({
+    REFRESH_DEBOUNCE_SECONDS: "0",
+    PIPELINE_BATCH_SIZE: "50",
+    RATE_LIMIT_LEARNER: "100000",
+    RATE_LIMIT_TRAINER: "100000",
+    RATE_LIMIT_ORG_ADMIN: "100000",
+    RATE_LIMIT_ANONYMOUS: "100000",
+  });
   db = await database(api);
   for (const email of ["learner@acme.test", "trainer@acme.test", "trainer2@acme.test", "admin@acme.test", "admin@globex.test"]) {
     tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
@@ -21,7 +28,9 @@ beforeAll(async () => {
   tsCourse = (await db.client.query("select id from courses where code = 'TS-101'")).rows[0].id;
   // A learner whose name is a spreadsheet formula: the CSV must neutralise it.
   await db.client.query(`update users set name = '=HYPERLINK("http://evil.example","x")' where email = 'learner001@acme.test'`);
-  const run = await readJson(await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(tokens["admin@acme.test"]!) }));
+  const run = await readJson(
+    await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(tokens["admin@acme.test"]!) }),
+  );
   expect((await finishedRun(api, tokens["admin@acme.test"]!, run.runId, 120_000)).status).toBe("completed");
 });
 
@@ -31,16 +40,24 @@ afterAll(async () => {
 });
 
 const generate = (email: string, body: object) =>
-  api.worker.fetch("/api/v1/reports/generate", { method: "POST", headers: { ...bearer(tokens[email]!), "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  api.worker.fetch("/api/v1/reports/generate", {
+    method: "POST",
+    headers: { ...bearer(tokens[email]!), "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 async function readyReport(email: string, body: object) {
   const response = await generate(email, body);
   expect(response.status).toBe(202);
   const { reportId } = await readJson(response);
-  const status = await eventually(async () => {
-    const report = await readJson(await api.worker.fetch(`/api/v1/reports/${reportId}/status`, { headers: bearer(tokens[email]!) }));
-    return report.status === "ready" || report.status === "failed" ? report : undefined;
-  }, 30_000, `report ${reportId}`);
+  const status = await eventually(
+    async () => {
+      const report = await readJson(await api.worker.fetch(`/api/v1/reports/${reportId}/status`, { headers: bearer(tokens[email]!) }));
+      return report.status === "ready" || report.status === "failed" ? report : undefined;
+    },
+    30_000,
+    `report ${reportId}`,
+  );
   expect(status).toMatchObject({ status: "ready", error: null });
   return status;
 }
@@ -109,7 +126,12 @@ describe("report contents", () => {
     const text = pages.join(" ");
     for (const chart of ["Average scores", "Completion funnel", "Units completed per week"]) expect(text).toContain(chart);
 
-    const csv = await readyReport("trainer@acme.test", { type: "course-performance", format: "csv", scope: { courseId: tsCourse }, timeRange: "90d" });
+    const csv = await readyReport("trainer@acme.test", {
+      type: "course-performance",
+      format: "csv",
+      scope: { courseId: tsCourse },
+      timeRange: "90d",
+    });
     const content = await (await fetch((await download("trainer@acme.test", csv.id)).url)).text();
     expect(content).toContain(`'=HYPERLINK`);
     expect(content).not.toMatch(/(^|,|")=HYPERLINK/m);
@@ -131,7 +153,9 @@ describe("signed URLs", () => {
   };
   const sign = (exp: number, kid: string, secret: string) => {
     const learner = demoUser("learner@acme.test");
-    return createHmac("sha256", secret).update(["GET", `/api/v1/reports/${reportId}/file`, reportId, learner.organizationId, "json", String(exp), kid].join("\n")).digest("base64url");
+    return createHmac("sha256", secret)
+      .update(["GET", `/api/v1/reports/${reportId}/file`, reportId, learner.organizationId, "json", String(exp), kid].join("\n"))
+      .digest("base64url");
   };
 
   it("works without an Authorization header", async () => {
@@ -153,7 +177,10 @@ describe("signed URLs", () => {
     const { id } = await readyReport("learner@acme.test", { type: "learner-progress", format: "csv", timeRange: "7d" });
     const { url: earlier } = await download("learner@acme.test", id);
     await db.client.query("update reports set expires_at = now() - interval '1 second' where id = $1", [id]);
-    for (const response of [await api.worker.fetch(`/api/v1/reports/${id}/download`, { headers: bearer(tokens["learner@acme.test"]!) }), await fetch(earlier)]) {
+    for (const response of [
+      await api.worker.fetch(`/api/v1/reports/${id}/download`, { headers: bearer(tokens["learner@acme.test"]!) }),
+      await fetch(earlier),
+    ]) {
       expect(response.status).toBe(410);
       expect(await readJson(response)).toMatchObject({ type: "/problems/report-expired", title: "Gone" });
     }
@@ -164,7 +191,10 @@ describe("signed URLs", () => {
     const body = await new Promise<string>((resolve, reject) => {
       const request = httpRequest(target, { headers: { ...bearer(tokens["learner@acme.test"]!), Host: "evil.example" } }, (response) => {
         let text = "";
-        response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk)).on("end", () => resolve(text));
+        response
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (text += chunk))
+          .on("end", () => resolve(text));
       });
       request.on("error", reject).end();
     });
@@ -183,14 +213,31 @@ describe("signed URLs", () => {
       expect(response.status).toBe(403);
     }
     const good = now + 600;
-    expect((await fetchWith((u) => { u.searchParams.set("exp", String(good)); u.searchParams.set("sig", sign(good, kid, secret)); })).status).toBe(200);
+    expect(
+      (
+        await fetchWith((u) => {
+          u.searchParams.set("exp", String(good));
+          u.searchParams.set("sig", sign(good, kid, secret));
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
 describe("scope and idempotence", () => {
   it("refuses a learner a course report (403) and another learner's progress (404)", async () => {
-    expect((await generate("learner@acme.test", { type: "course-performance", format: "csv", scope: { courseId: tsCourse } })).status).toBe(403);
-    expect((await generate("learner@acme.test", { type: "learner-progress", format: "csv", scope: { userId: demoUser("learner2@acme.test").id } })).status).toBe(404);
+    expect((await generate("learner@acme.test", { type: "course-performance", format: "csv", scope: { courseId: tsCourse } })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await generate("learner@acme.test", {
+          type: "learner-progress",
+          format: "csv",
+          scope: { userId: demoUser("learner2@acme.test").id },
+        })
+      ).status,
+    ).toBe(404);
     expect((await generate("trainer2@acme.test", { type: "at-risk", format: "csv", scope: { courseId: tsCourse } })).status).toBe(404);
     expect((await generate("trainer@acme.test", { type: "organization-summary", format: "csv" })).status).toBe(403);
   });
@@ -220,9 +267,13 @@ describe("scope and idempotence", () => {
       [admin.organizationId, admin.id],
     );
     expect((await deliverJob(api, "render", { reportId: rows[0].id })).status).toBe(500);
-    const report = await readJson(await api.worker.fetch(`/api/v1/reports/${rows[0].id}/status`, { headers: bearer(tokens["admin@acme.test"]!) }));
+    const report = await readJson(
+      await api.worker.fetch(`/api/v1/reports/${rows[0].id}/status`, { headers: bearer(tokens["admin@acme.test"]!) }),
+    );
     expect(report.status).toBe("failed");
-    expect(report.error).toMatch(/^The report could not be built: an internal error occurred\. Try again later, or quote reference [\w-]+ if it keeps failing\.$/);
+    expect(report.error).toMatch(
+      /^The report could not be built: an internal error occurred\. Try again later, or quote reference [\w-]+ if it keeps failing\.$/,
+    );
     expect(report.error).not.toMatch(/Invalid time value|RangeError/);
   });
 
@@ -231,14 +282,22 @@ describe("scope and idempotence", () => {
     await readyReport("learner@acme.test", { type: "learner-progress", format: "json", timeRange: "1y" });
     await readyReport("learner@acme.test", { type: "learner-progress", format: "csv", timeRange: "1y" });
     await readyReport("learner@acme.test", { type: "learner-progress", format: "json", timeRange: "90d" });
-    const first = await readJson(await api.worker.fetch("/api/v1/reports/history?limit=2&type=learner-progress", { headers: bearer(tokens["learner@acme.test"]!) }));
+    const first = await readJson(
+      await api.worker.fetch("/api/v1/reports/history?limit=2&type=learner-progress", { headers: bearer(tokens["learner@acme.test"]!) }),
+    );
     expect(first.items).toHaveLength(2);
     expect(first.items.every((r: { type: string }) => r.type === "learner-progress")).toBe(true);
     expect(Date.parse(first.items[0].createdAt)).toBeGreaterThanOrEqual(Date.parse(first.items[1].createdAt));
-    const second = await readJson(await api.worker.fetch(`/api/v1/reports/history?limit=2&type=learner-progress&cursor=${first.nextCursor}`, { headers: bearer(tokens["learner@acme.test"]!) }));
+    const second = await readJson(
+      await api.worker.fetch(`/api/v1/reports/history?limit=2&type=learner-progress&cursor=${first.nextCursor}`, {
+        headers: bearer(tokens["learner@acme.test"]!),
+      }),
+    );
     const ids = [...first.items, ...second.items].map((r: { id: string }) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const adminView = await readJson(await api.worker.fetch("/api/v1/reports/history?limit=100", { headers: bearer(tokens["admin@acme.test"]!) }));
+    const adminView = await readJson(
+      await api.worker.fetch("/api/v1/reports/history?limit=100", { headers: bearer(tokens["admin@acme.test"]!) }),
+    );
     expect(adminView.items.some((r: { type: string }) => r.type === "learner-progress")).toBe(true);
   });
 
@@ -248,7 +307,9 @@ describe("scope and idempotence", () => {
     ["a date that is not one", `x|${demoUser("learner@acme.test").id}`],
     ["extra parts", `2026-01-01T00:00:00.000Z|${demoUser("learner@acme.test").id}|x`],
   ])("refuses a forged history cursor (%s) with a 400 on query.cursor", async (_, text) => {
-    const response = await api.worker.fetch(`/api/v1/reports/history?cursor=${Buffer.from(text).toString("base64url")}`, { headers: bearer(tokens["learner@acme.test"]!) });
+    const response = await api.worker.fetch(`/api/v1/reports/history?cursor=${Buffer.from(text).toString("base64url")}`, {
+      headers: bearer(tokens["learner@acme.test"]!),
+    });
     expect(response.status).toBe(400);
     expect((await readJson(response)).errors).toEqual([{ pointer: "query.cursor", detail: "must be a nextCursor from a previous page" }]);
   });
@@ -256,7 +317,9 @@ describe("scope and idempotence", () => {
 
 describe("an organisation below the minimum group size (Globex)", () => {
   beforeAll(async () => {
-    const run = await readJson(await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(tokens["admin@globex.test"]!) }));
+    const run = await readJson(
+      await api.worker.fetch("/api/v1/analytics/refresh", { method: "POST", headers: bearer(tokens["admin@globex.test"]!) }),
+    );
     expect((await finishedRun(api, tokens["admin@globex.test"]!, run.runId, 120_000)).status).toBe("completed");
   });
 

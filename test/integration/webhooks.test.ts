@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roster } from "../../dev/demo/roster";
 import { signWebhook } from "../../functions/auth/webhook-signature";
 import { freshWindow } from "../clock";
 import { startTestApi, type TestApi } from "../harness";
 import { database, deliverJob, finishedRun } from "../pipeline";
-import { roster } from "../../dev/demo/roster";
 import { claimsFor, demoUser, signWithWorkerKey } from "../tokens";
-import { readJson, startWorker, type RunningWorker } from "../worker";
+import { type RunningWorker, readJson, startWorker } from "../worker";
 
 let api: TestApi;
 let db: Awaited<ReturnType<typeof database>>;
@@ -14,7 +14,8 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   api = await startTestApi({ REFRESH_DEBOUNCE_SECONDS: "0", PIPELINE_BATCH_SIZE: "25", UPSTREAM_TIMEOUT_MS: "1500" });
   db = await database(api);
-  for (const email of ["learner@acme.test", "trainer@acme.test"]) tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
+  for (const email of ["learner@acme.test", "trainer@acme.test"])
+    tokens[email] = await signWithWorkerKey(api.stack.vars.JWT_SIGNING_KEYS, claimsFor(email));
 });
 
 afterAll(async () => {
@@ -120,7 +121,10 @@ describe("webhooks", () => {
 
   it("coalesces a delivery naming more than WEBHOOK_MAX_RUNS (20) subjects of one organisation into its organisation run, which a second such delivery joins", async () => {
     const acme = roster.organizations.find((o) => o.slug === "acme")!.id;
-    const learners = roster.users.filter((u) => u.organizationId === acme && u.role === "learner").slice(-30).map((u) => u.id);
+    const learners = roster.users
+      .filter((u) => u.organizationId === acme && u.role === "learner")
+      .slice(-30)
+      .map((u) => u.id);
     expect(learners).toHaveLength(30);
     // A long debounce keeps the organisation run queued, so the second delivery finds it.
     const debouncing = await startWorker({ ...api.stack.vars, ENVIRONMENT: "test", REFRESH_DEBOUNCE_SECONDS: "3600" });
@@ -129,7 +133,10 @@ describe("webhooks", () => {
       const first = await ping({ userIds: learners }, { via: debouncing });
       expect(first.status).toBe(202);
       const accepted = await readJson(first);
-      expect(accepted).toEqual({ runs: [{ runId: expect.any(String), scope: "organization", scopeId: acme, joined: false, coalesced: expect.any(Array) }], unknown: [] });
+      expect(accepted).toEqual({
+        runs: [{ runId: expect.any(String), scope: "organization", scopeId: acme, joined: false, coalesced: expect.any(Array) }],
+        unknown: [],
+      });
       expect([...accepted.runs[0].coalesced].sort()).toEqual([...learners].sort());
       const second = await readJson(await ping({ userIds: [...learners].reverse() }, { via: debouncing }));
       expect(second.runs).toEqual([expect.objectContaining({ runId: accepted.runs[0].runId, scope: "organization", joined: true })]);
