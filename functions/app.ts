@@ -11,6 +11,7 @@ import { validationHook } from "./errors/validation";
 import { accessLog } from "./middleware/access-log";
 import { authenticate } from "./middleware/authenticate";
 import { clients } from "./middleware/clients";
+import { allowedCorsOrigin } from "./middleware/cors-origins";
 import { bodyLimit, requireJsonBody } from "./middleware/input";
 import { rateLimit } from "./middleware/rate-limit";
 import { registerAnalyticsRoutes } from "./routes/analytics";
@@ -42,9 +43,9 @@ function withCommonMiddleware<T extends Hono<any>>(app: T): T {
   return app;
 }
 
-/** Dashboards on the configured origins may call the API from browsers; no one else. */
+/** Dashboards on the configured origins (and, in development, on localhost) may call the API from browsers; no one else. */
 const dashboardCors = cors({
-  origin: (origin, c) => ((c.env as AppEnv["Bindings"]).CORS_ORIGINS.includes(origin) ? origin : null),
+  origin: (origin, c) => allowedCorsOrigin(origin, c.env as AppEnv["Bindings"]),
   allowMethods: ["GET", "POST", "OPTIONS"],
   allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"],
   exposeHeaders: [
