@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { envSchema } from "../core/env";
+import { computeDemoAnalytics, nightlyRunFromPostgres } from "./demo-analytics";
 import { renderDevVars } from "./dev-vars";
 import { reapRecordedGroup, recordGroup, stopGroup } from "./process-group";
 import { type Stack, startStack } from "./stack";
 
 /**
- * `npm run dev`: the local stand-ins, a migrated and seeded database, `.dev.vars`, and the Worker
- * under `wrangler dev` on 127.0.0.1:$PORT (8787). Ctrl-C stops everything this started.
+ * `npm run dev`: the local stand-ins, a migrated and seeded database, `.dev.vars`, the Worker
+ * under `wrangler dev` on 127.0.0.1:$PORT (8787), and the demo's analytics computed once by a
+ * nightly run (skipped with DEMO_ANALYTICS=0). Ctrl-C stops everything this started.
  */
 const port = Number(process.env.PORT ?? 8787);
 const say = (message: string) => console.log(`[dev] ${message}`);
@@ -17,11 +19,13 @@ const WORKER_GROUP_FILE = ".data/dev-worker.pgid";
 let stack: Stack | undefined;
 let wrangler: ChildProcess | undefined;
 let stopping: Promise<never> | undefined;
+const demoAnalytics = new AbortController();
 
 /** Stops everything once, however many signals, errors and exit events ask for it. */
 function shutdown(code: number): Promise<never> {
   stopping ??= (async () => {
     say("stopping");
+    demoAnalytics.abort();
     if (wrangler?.pid) await stopGroup(wrangler.pid);
     rmSync(WORKER_GROUP_FILE, { force: true });
     await stack?.stop();
@@ -74,3 +78,17 @@ wrangler = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", Strin
 });
 recordGroup(WORKER_GROUP_FILE, wrangler.pid!);
 wrangler.on("exit", (code) => void shutdown(code ?? 1));
+
+// The demo's analytics, computed once so that no demo user starts with "pending".
+if (process.env.DEMO_ANALYTICS === "0") {
+  say("demo analytics not computed at start (DEMO_ANALYTICS=0); see the README to run the nightly job by hand");
+} else {
+  const nightly = nightlyRunFromPostgres(stack.vars.DIRECT_DATABASE_URL);
+  void computeDemoAnalytics({
+    workerUrl: stack.vars.JOBS_BASE_URL,
+    nightlyRun: nightly.lookup,
+    say,
+    signal: demoAnalytics.signal,
+    startedAt: started,
+  }).finally(nightly.close);
+}
