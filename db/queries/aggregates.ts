@@ -19,42 +19,53 @@ export async function writeAggregates(
        where la.organization_id = $1
        order by la.user_id, la.computed_at desc
      ),
+     ranges(range) as (values ('7d'), ('30d'), ('90d')),
      learner as (
-       select user_id, department,
-              (metrics #>> '{engagement,score}')::numeric as engagement,
-              (metrics #>> '{mastery,overall}')::numeric as mastery,
-              (metrics #>> '{velocity,unitsPerWeek}')::numeric as velocity,
-              (metrics #>> '{atRisk,probability}')::numeric as at_risk
-       from latest
+       select l.user_id, l.department, r.range,
+              (l.metrics #>> array['ranges', r.range, 'engagement', 'score'])::numeric as engagement,
+              (l.metrics #>> '{mastery,overall}')::numeric as mastery,
+              (l.metrics #>> array['ranges', r.range, 'unitsPerWeek'])::numeric as velocity,
+              (l.metrics #>> '{atRisk,probability}')::numeric as at_risk
+       from latest l cross join ranges r
      ),
      course_rows as (
-       select l.user_id, c->>'courseId' as course_id, (c->>'progress')::numeric as progress,
-              c->>'status' as status, (c->>'averageScore')::numeric as average_score,
-              (c #>> '{atRisk,probability}')::numeric as at_risk
-       from latest l, jsonb_array_elements(l.metrics->'courses') c
+       select l.user_id, r.range, c->>'courseId' as course_id, (c->>'progress')::numeric as progress,
+              c->>'status' as status, (c #>> '{atRisk,probability}')::numeric as at_risk,
+              (rc->>'averageScore')::numeric as average_score, (rc->>'completed')::boolean as completed_in_range
+       from latest l cross join ranges r, jsonb_array_elements(l.metrics->'courses') c
+       left join lateral (
+         select x from jsonb_array_elements(l.metrics #> array['ranges', r.range, 'courses']) x
+         where x->>'courseId' = c->>'courseId' limit 1
+       ) rc(rc) on true
      ),
-     groups as (
-       select 'organization'::aggregate_level as level, $1::text as group_key, count(*) as size,
-              jsonb_build_object('learners', count(*), 'engagement', round(avg(engagement), 2), 'mastery', round(avg(mastery), 4),
-                'unitsPerWeek', round(avg(velocity), 3), 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4)) as metrics
-       from learner
+     people as (
+       select range, 'organization'::aggregate_level as level, $1::text as group_key, count(*) as size,
+              jsonb_build_object('engagement', round(avg(engagement), 2), 'mastery', round(avg(mastery), 4),
+                'unitsPerWeek', round(avg(velocity), 2), 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4)) as figures
+       from learner group by range
        union all
-       select 'department', department, count(*),
-              jsonb_build_object('learners', count(*), 'engagement', round(avg(engagement), 2), 'mastery', round(avg(mastery), 4),
-                'unitsPerWeek', round(avg(velocity), 3), 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4))
-       from learner where department is not null group by department
+       select range, 'department', department, count(*),
+              jsonb_build_object('engagement', round(avg(engagement), 2), 'mastery', round(avg(mastery), 4),
+                'unitsPerWeek', round(avg(velocity), 2), 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4))
+       from learner where department is not null group by range, department
        union all
-       select 'course', course_id, count(*),
-              jsonb_build_object('learners', count(*), 'completionRate', round(avg((status = 'completed')::int), 4),
+       select range, 'course', course_id, count(*),
+              jsonb_build_object('completionRate', round(avg((status = 'completed')::int), 4),
+                'completedInRange', count(*) filter (where completed_in_range),
                 'averageProgress', round(avg(progress), 4), 'averageScore', round(avg(average_score), 4),
                 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4),
                 'scoreHistogram', (select jsonb_agg(n order by bucket) from (
                    select b as bucket, count(cr2.user_id) as n
                    from generate_series(1, 10) b
-                   left join course_rows cr2 on cr2.course_id = cr.course_id and cr2.average_score is not null
+                   left join course_rows cr2 on cr2.course_id = cr.course_id and cr2.range = cr.range and cr2.average_score is not null
                      and least(width_bucket(cr2.average_score, 0, 1.0000001, 10), 10) = b
                    group by b) h))
-       from course_rows cr group by course_id
+       from course_rows cr group by range, course_id
+     ),
+     groups as (
+       select level, group_key, max(size) as size,
+              jsonb_build_object('learners', max(size), 'ranges', jsonb_object_agg(range, figures)) as metrics
+       from people group by level, group_key
      )
      insert into aggregate_metrics (organization_id, run_id, level, group_key, period_start, group_size, metrics, expires_at)
      select $1, $2, g.level, g.group_key, $3, g.size, g.metrics, $4

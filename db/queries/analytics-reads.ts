@@ -72,12 +72,37 @@ export async function courseTitles(db: Database, organizationId: string) {
   );
 }
 
-/** Has any run produced analytics in the organisation yet? (Distinguishes "not yet" from "suppressed".) */
-export async function organizationHasAnalytics(db: Database, organizationId: string): Promise<boolean> {
-  const rows = await db.orm
-    .select({ id: learnerAnalytics.id })
-    .from(learnerAnalytics)
-    .where(eq(learnerAnalytics.organizationId, organizationId))
-    .limit(1);
-  return rows.length > 0;
+/**
+ * The organisation's learners, and its departments and courses with how many learners each has:
+ * what the organisation answer needs to tell "not analysed yet" from "suppressed (too small)".
+ */
+export async function organizationGroups(db: Database, organizationId: string) {
+  const [learners, departments, courseSizes] = await Promise.all([
+    db.sql.query(`select count(*)::int as n from users where organization_id = $1 and role = 'learner'`, [organizationId]),
+    db.sql.query(
+      `select department, count(*)::int as learners from users
+       where organization_id = $1 and role = 'learner' and department is not null group by department order by department`,
+      [organizationId],
+    ),
+    db.sql.query(
+      `select c.id as "courseId", c.title, count(e.user_id)::int as learners from courses c
+       left join enrolments e on e.course_id = c.id where c.organization_id = $1 group by c.id, c.title order by c.title`,
+      [organizationId],
+    ),
+  ]);
+  return {
+    learners: (learners[0] as { n: number } | undefined)?.n ?? 0,
+    departments: departments as { department: string; learners: number }[],
+    courses: courseSizes as { courseId: string; title: string; learners: number }[],
+  };
+}
+
+/** When a run of this scope last finished (completed or failed), if ever: partial answers wait for a new one only after a pause. */
+export async function lastRunFinishedAt(db: Database, scope: "user" | "course" | "organization", scopeId: string): Promise<Date | null> {
+  const rows = (await db.sql.query(
+    `select max(finished_at) as at from pipeline_runs where scope = $1 and scope_id = $2 and finished_at is not null`,
+    [scope, scopeId],
+  )) as { at: string | Date | null }[];
+  const at = rows[0]?.at;
+  return at ? new Date(at) : null;
 }

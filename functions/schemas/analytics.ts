@@ -13,19 +13,49 @@ export const learnerQuery = z.object({ ...commonQuery, userId: z.uuid().optional
 export const trainerQuery = z.object({ ...commonQuery, trainerId: z.uuid().optional() }).strict();
 export const organizationQuery = z.object(commonQuery).strict();
 
+const probability = z.number().min(0).max(1).openapi({ description: "A probability, 4 decimals" });
+const share = z.number().min(0).max(1).openapi({ description: "A share of a group, 0..1, 4 decimals" });
+const score = z.number().openapi({ description: "A score or average, 2 decimals (scores as a share of the maximum: 4)" });
+const rate = z.number().openapi({ description: "A rate (per week), 2 decimals" });
+
 const provenance = {
-  state: z.enum(["ready", "pending"]).openapi({ description: "pending: no run has produced these analytics yet; one is queued (runId)" }),
+  state: z.enum(["ready", "partial", "pending"]).openapi({
+    description:
+      "ready: every figure was computed for this subject and range; partial: some learners are not analysed yet (coverage says how many; a run is queued for the rest); pending: nothing is computed yet (pending says which run and when to come back)",
+  }),
   timeRange: z.enum(TIME_RANGES),
+  window: z
+    .object({
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      complete: z
+        .boolean()
+        .openapi({
+          description: "false when the range reaches further back than the data kept (e.g. a learner's 1y: upstream keeps 90 days)",
+        }),
+      note: z.string().nullable(),
+    })
+    .nullable()
+    .openapi({ description: "The period the figures actually cover" }),
   computedAt: z.iso.datetime().nullable(),
   dataAsOf: z.iso.datetime().nullable().openapi({ description: "End of the window the upstream data covers" }),
   runId: z.uuid().nullable(),
+  coverage: z
+    .object({ analysed: z.number().int(), total: z.number().int() })
+    .openapi({ description: "Learners of the subject analysed so far / in all" }),
+  pending: z
+    .object({ runId: z.uuid(), status: z.string(), retryAfterSeconds: z.number().int() })
+    .nullable()
+    .openapi({ description: "The run that will produce the missing figures, and when to ask again (also in Retry-After)" }),
   sources: z
     .record(z.enum(SERVICES), z.object({ ok: z.number().int(), missing: z.number().int() }))
     .openapi({ description: "Per upstream service: subjects it answered for / did not" }),
 };
 
+const seriesPoint = z.object({ date: z.string().openapi({ description: "First day of the bucket (UTC)" }), units: z.number() });
+
 const factor = z.object({ feature: z.string(), value: z.number().nullable(), contribution: z.number() });
-const atRisk = z.object({ probability: z.number().min(0).max(1), factors: z.array(factor) });
+const atRisk = z.object({ probability, factors: z.array(factor) });
 const projection = z
   .object({ date: z.string(), weeksRemaining: z.number(), rate: z.number(), earliest: z.string(), latest: z.string().nullable() })
   .nullable();
@@ -36,25 +66,21 @@ export const learnerAnalyticsSchema = z
     ...provenance,
     velocity: z
       .object({
-        unitsPerWeek: z.number().nonnegative(),
-        trend: z.number(),
+        unitsCompleted: z.number().int(),
+        unitsPerWeek: rate,
+        trend: rate.openapi({ description: "Units per week in the second half of the window minus the first half" }),
         peerPercentile: z.number().min(0).max(100).nullable(),
-        weekly: z.array(z.number()),
-        window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+        step: z.enum(["day", "week"]),
+        series: z.array(seriesPoint),
       })
       .nullable(),
     mastery: z
       .object({
-        overall: z.number().min(0).max(1),
-        threshold: z.number(),
+        overall: share,
+        threshold: probability,
+        asOf: z.iso.datetime().openapi({ description: "Mastery is a state: the estimate at the end of the window" }),
         skills: z.array(
-          z.object({
-            skillId: z.string(),
-            name: z.string().nullable(),
-            probability: z.number().min(0).max(1),
-            responses: z.number().int(),
-            mastered: z.boolean(),
-          }),
+          z.object({ skillId: z.string(), name: z.string().nullable(), probability, responses: z.number().int(), mastered: z.boolean() }),
         ),
       })
       .nullable(),
@@ -63,17 +89,17 @@ export const learnerAnalyticsSchema = z
         z.object({
           skillId: z.string(),
           name: z.string().nullable(),
-          gap: z.number(),
-          importance: z.number(),
-          mastery: z.number(),
-          priority: z.number(),
+          gap: score,
+          importance: score,
+          mastery: probability,
+          priority: z.number().openapi({ description: "gap × importance × (1 − mastery), 4 decimals" }),
         }),
       )
       .nullable(),
     engagement: z
       .object({
         score: z.number().int().min(0).max(100),
-        components: z.record(z.string(), z.object({ value: z.number(), weight: z.number(), contribution: z.number() })),
+        components: z.record(z.string(), z.object({ value: share, weight: share, contribution: score })),
       })
       .nullable(),
     predictions: z
@@ -88,10 +114,12 @@ export const learnerAnalyticsSchema = z
 
 const distribution = z.object({
   count: z.number().int(),
-  mean: z.number().nullable(),
+  mean: score.nullable(),
   histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
-  quantiles: z.object({ p10: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number() }).nullable(),
+  quantiles: z.object({ p10: score, p25: score, p50: score, p75: score, p90: score }).nullable(),
 });
+
+const suppressed = { suppressed: z.literal(true), reason: z.string() };
 
 export const trainerAnalyticsSchema = z
   .object({
@@ -102,22 +130,30 @@ export const trainerAnalyticsSchema = z
         courseId: z.uuid(),
         code: z.string(),
         title: z.string(),
+        coverage: z.object({ analysed: z.number().int(), total: z.number().int() }),
         performance: z.object({
           enrolled: z.number().int(),
           analysed: z.number().int(),
-          completed: z.number().int(),
-          completionRate: z.number().nullable(),
-          averageProgress: z.number().nullable(),
-          averageScore: z.number().nullable(),
+          activeInRange: z.number().int().openapi({ description: "Learners who completed a unit in the window" }),
+          completed: z.number().int().openapi({ description: "Learners who have completed the course (now)" }),
+          completedInRange: z.number().int().openapi({ description: "Learners who completed it within the window" }),
+          completionRate: share.nullable(),
+          averageProgress: share.nullable(),
+          averageScore: share
+            .nullable()
+            .openapi({ description: "Mean of each learner's average score in the window (share of the maximum)" }),
+          unitsPerWeek: rate.nullable().openapi({ description: "Units completed per learner per week in the window" }),
         }),
         scoreDistribution: distribution,
-        atRiskLearners: z.array(z.object({ userId: z.uuid(), name: z.string(), probability: z.number(), factors: z.array(factor) })),
+        atRiskLearners: z.array(z.object({ userId: z.uuid(), name: z.string(), probability, factors: z.array(factor) })),
       }),
     ),
   })
   .openapi("TrainerAnalytics");
 
-const groupFigures = z.record(z.string(), z.unknown());
+const groupFigures = z
+  .record(z.string(), z.unknown())
+  .openapi({ description: "The group's figures for the range; numbers rounded by the API's policy" });
 
 export const organizationAnalyticsSchema = z
   .object({
@@ -125,8 +161,21 @@ export const organizationAnalyticsSchema = z
     ...provenance,
     minGroupSize: z.number().int(),
     summary: groupFigures.nullable(),
-    departments: z.array(z.object({ department: z.string(), learners: z.number().int(), figures: groupFigures })),
-    courses: z.array(z.object({ courseId: z.string(), title: z.string().nullable(), learners: z.number().int(), figures: groupFigures })),
-    trend: z.array(z.object({ date: z.string(), figures: groupFigures })),
+    departments: z.array(
+      z.union([
+        z.object({ department: z.string(), learners: z.number().int(), figures: groupFigures }),
+        z.object({ department: z.string(), ...suppressed }),
+      ]),
+    ),
+    courses: z.array(
+      z.union([
+        z.object({ courseId: z.string(), title: z.string().nullable(), learners: z.number().int(), figures: groupFigures }),
+        z.object({ courseId: z.string(), title: z.string().nullable(), ...suppressed }),
+      ]),
+    ),
+    trend: z.object({
+      step: z.enum(["day", "week"]),
+      points: z.array(z.object({ date: z.string(), figures: groupFigures })),
+    }),
   })
   .openapi("OrganizationAnalytics");

@@ -1,22 +1,44 @@
 import type { z } from "@hono/zod-openapi";
+import { DECIMALS, roundOrNull, roundTo } from "../../core/domain/numbers";
 import { mean } from "../../core/domain/stats";
-import { DAY_MS, WEEK_MS } from "../../core/domain/time";
-import type { LearnerMetrics } from "../../jobs/analyze/learner-metrics";
+import { DAY_MS } from "../../core/domain/time";
+import { seriesStep, TIME_RANGE_DAYS, type TimeRange } from "../../core/domain/time-range";
+import { ANALYSIS_WINDOW_DAYS, type LearnerMetrics, rangeFigures } from "../../jobs/analyze/learner-metrics";
+import { type GroupFigures, groupFigures } from "../../jobs/analyze/stored-aggregates";
 import { SERVICES } from "../../jobs/collect/contracts";
-import { scoreDistribution, TIME_RANGE_DAYS, type TimeRange } from "../../jobs/math";
+import { bucketSeries, halfOverHalf, scoreDistribution } from "../../jobs/math";
 import type { learnerAnalyticsSchema, organizationAnalyticsSchema, trainerAnalyticsSchema } from "../schemas/analytics";
 
 export type LearnerAnalyticsBody = z.infer<typeof learnerAnalyticsSchema>;
 export type TrainerAnalyticsBody = z.infer<typeof trainerAnalyticsSchema>;
 export type OrganizationAnalyticsBody = z.infer<typeof organizationAnalyticsSchema>;
 type Sources = LearnerAnalyticsBody["sources"];
+type Window = NonNullable<LearnerAnalyticsBody["window"]>;
 
-/** How many of the stored weekly velocity figures a time range covers (the collected window is 13 weeks). */
-const WEEKS: Record<TimeRange, number> = { "7d": 1, "30d": 4, "90d": 13, "1y": 52 };
+/** The run that will fill an answer in, and when to ask again. */
+export interface Pending {
+  runId: string;
+  status: string;
+  retryAfterSeconds: number;
+}
+
 /** Trainers see a learner as at risk from this probability on. */
 const AT_RISK_FROM = 0.5;
 
-const round = (value: number | null, digits = 4) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+const p4 = (value: number) => roundTo(value, DECIMALS.probability);
+const share = (value: number | null) => roundOrNull(value, DECIMALS.share);
+
+type Risk = { probability: number; factors: { feature: string; value: number | null; contribution: number }[] };
+/** An at-risk estimate as the API shows it: probability and each factor's value and contribution to 4 decimals. */
+const riskView = <R extends Risk>(risk: R): R => ({
+  ...risk,
+  probability: p4(risk.probability),
+  factors: risk.factors.map((factor) => ({
+    ...factor,
+    value: roundOrNull(factor.value, DECIMALS.probability),
+    contribution: p4(factor.contribution),
+  })),
+});
 
 /** Per service, how many of the subjects' analytics it contributed to. */
 export function countSources(metrics: LearnerMetrics[]): Sources {
@@ -28,17 +50,40 @@ export function countSources(metrics: LearnerMetrics[]): Sources {
   ) as Sources;
 }
 
-export const rangeStart = (timeRange: TimeRange, now: Date) => new Date(now.getTime() - TIME_RANGE_DAYS[timeRange] * DAY_MS);
+/**
+ * The window a range covers, ending at `to`. Personal data reaches back `ANALYSIS_WINDOW_DAYS`
+ * (what the upstream services keep): a longer range is served from that and says so.
+ */
+export function rangeWindow(range: TimeRange, to: Date, what = "personal figures"): Window {
+  const days = TIME_RANGE_DAYS[range];
+  const covered = Math.min(days, ANALYSIS_WINDOW_DAYS);
+  return {
+    from: new Date(to.getTime() - covered * DAY_MS).toISOString(),
+    to: to.toISOString(),
+    complete: covered === days,
+    note:
+      covered === days
+        ? null
+        : `The upstream services keep ${ANALYSIS_WINDOW_DAYS} days: ${what} cover the last ${covered} days of the ${range} asked for.`,
+  };
+}
 
-export function pendingLearner(userId: string, timeRange: TimeRange, runId: string): LearnerAnalyticsBody {
+const emptyProvenance = (range: TimeRange, pending: Pending, total: number) => ({
+  state: "pending" as const,
+  timeRange: range,
+  window: null,
+  computedAt: null,
+  dataAsOf: null,
+  runId: pending.runId,
+  coverage: { analysed: 0, total },
+  pending,
+  sources: countSources([]),
+});
+
+export function pendingLearner(userId: string, range: TimeRange, pending: Pending): LearnerAnalyticsBody {
   return {
     subject: { type: "learner", id: userId },
-    state: "pending",
-    timeRange,
-    computedAt: null,
-    dataAsOf: null,
-    runId,
-    sources: countSources([]),
+    ...emptyProvenance(range, pending, 1),
     velocity: null,
     mastery: null,
     skillGaps: null,
@@ -46,45 +91,67 @@ export function pendingLearner(userId: string, timeRange: TimeRange, runId: stri
   };
 }
 
-/** A learner's answer from their latest analytics, cut to the time range. */
+/** A learner's answer from their latest analytics, every range-bound figure over the range. */
 export function learnerView(
   userId: string,
   row: { runId: string; metrics: LearnerMetrics; computedAt: Date },
-  timeRange: TimeRange,
+  range: TimeRange,
   includePredictions: boolean,
 ): LearnerAnalyticsBody {
   const { metrics } = row;
-  const weekly = metrics.velocity.weekly.slice(-WEEKS[timeRange]);
-  const to = Date.parse(metrics.window.to);
+  const figures = rangeFigures(metrics, range);
+  if (!figures) throw new Error("learnerView needs analytics with stored ranges");
+  const days = Math.min(TIME_RANGE_DAYS[range], ANALYSIS_WINDOW_DAYS);
+  const recent = metrics.daily.units.slice(-days);
   return {
     subject: { type: "learner", id: userId },
     state: "ready",
-    timeRange,
+    timeRange: range,
+    window: rangeWindow(range, new Date(metrics.window.to)),
     computedAt: row.computedAt.toISOString(),
     dataAsOf: metrics.window.to,
     runId: row.runId,
+    coverage: { analysed: 1, total: 1 },
+    pending: null,
     sources: countSources([metrics]),
     velocity: {
-      unitsPerWeek: round(mean(weekly) ?? 0, 3)!,
-      trend: metrics.velocity.trend,
+      unitsCompleted: figures.unitsCompleted,
+      unitsPerWeek: roundTo(figures.unitsPerWeek, DECIMALS.rate),
+      trend: roundTo(halfOverHalf(recent), DECIMALS.rate),
       peerPercentile: metrics.velocity.peerPercentile,
-      weekly,
-      window: { from: new Date(to - weekly.length * WEEK_MS).toISOString(), to: metrics.window.to },
+      step: seriesStep(range),
+      series: bucketSeries(metrics.daily.from, metrics.daily.units, days, seriesStep(range)),
     },
-    mastery: metrics.mastery,
-    skillGaps: metrics.skillGaps,
+    mastery: {
+      overall: p4(metrics.mastery.overall),
+      threshold: metrics.mastery.threshold,
+      asOf: metrics.window.to,
+      skills: metrics.mastery.skills.map((skill) => ({ ...skill, probability: p4(skill.probability) })),
+    },
+    skillGaps: metrics.skillGaps.map((gap) => ({
+      ...gap,
+      gap: roundTo(gap.gap, DECIMALS.score),
+      importance: roundTo(gap.importance, DECIMALS.score),
+      mastery: p4(gap.mastery),
+      priority: p4(gap.priority),
+    })),
     engagement: {
-      score: metrics.engagement.score,
-      components: metrics.engagement.components as Record<string, { value: number; weight: number; contribution: number }>,
+      score: figures.engagement.score,
+      components: Object.fromEntries(
+        Object.entries(figures.engagement.components).map(([name, c]) => [
+          name,
+          { value: p4(c.value), weight: p4(c.weight), contribution: roundTo(c.contribution, DECIMALS.score) },
+        ]),
+      ),
     },
     ...(includePredictions
       ? {
           predictions: {
-            atRisk: metrics.atRisk,
+            atRisk: riskView(metrics.atRisk),
             courses: metrics.courses.map((c) => ({
               courseId: c.courseId,
               title: c.title,
-              atRisk: c.atRisk,
+              atRisk: riskView(c.atRisk),
               projectedCompletion: c.projectedCompletion,
             })),
           },
@@ -93,7 +160,7 @@ export function learnerView(
   };
 }
 
-type EnrolledRow = {
+export type EnrolledRow = {
   courseId: string;
   userId: string;
   name: string;
@@ -101,65 +168,92 @@ type EnrolledRow = {
   metrics: LearnerMetrics | null;
   computedAt: Date | null;
 };
+type Analysed = EnrolledRow & { metrics: LearnerMetrics; computedAt: Date; runId: string };
 
-/** A trainer's answer: per course they teach, performance, score distribution and at-risk learners. */
+/** A row counts as analysed once it holds the per-range figures every answer reads. */
+export const isAnalysed = (row: EnrolledRow, range: TimeRange): row is Analysed =>
+  row.metrics !== null && rangeFigures(row.metrics, range) !== null;
+
+/** A trainer's answer: per course they teach, performance over the range, score distribution and at-risk learners. */
 export function trainerView(
   trainerId: string,
   courses: { id: string; code: string; title: string }[],
   rows: EnrolledRow[],
-  timeRange: TimeRange,
-  pendingRunId: string | null,
+  range: TimeRange,
+  pending: Pending | null,
 ): TrainerAnalyticsBody {
-  const analysed = rows.filter(
-    (row): row is EnrolledRow & { metrics: LearnerMetrics; computedAt: Date; runId: string } => row.metrics !== null,
-  );
-  const latest = analysed.reduce<(typeof analysed)[number] | null>(
-    (top, row) => (!top || row.computedAt > top.computedAt ? row : top),
-    null,
-  );
+  const analysed = rows.filter((row) => isAnalysed(row, range));
+  const latest = analysed.reduce<Analysed | null>((top, row) => (!top || row.computedAt > top.computedAt ? row : top), null);
+  const learners = new Set(rows.map((row) => row.userId));
+  const analysedLearners = new Set(analysed.map((row) => row.userId));
+  if (analysed.length === 0 && pending) {
+    return { subject: { type: "trainer", id: trainerId }, ...emptyProvenance(range, pending, learners.size), courses: [] };
+  }
   return {
     subject: { type: "trainer", id: trainerId },
-    state: pendingRunId ? "pending" : "ready",
-    timeRange,
+    state: analysedLearners.size < learners.size ? "partial" : "ready",
+    timeRange: range,
+    window: latest ? rangeWindow(range, new Date(latest.metrics.window.to)) : null,
     computedAt: latest?.computedAt.toISOString() ?? null,
     dataAsOf: latest?.metrics.window.to ?? null,
-    runId: pendingRunId ?? latest?.runId ?? null,
+    runId: pending?.runId ?? latest?.runId ?? null,
+    coverage: { analysed: analysedLearners.size, total: learners.size },
+    pending,
     sources: countSources([...new Map(analysed.map((row) => [row.userId, row.metrics])).values()]),
-    courses: courses.map((course) => {
-      const enrolled = rows.filter((row) => row.courseId === course.id);
-      const entries = analysed
-        .filter((row) => row.courseId === course.id)
-        .flatMap((row) => row.metrics.courses.filter((c) => c.courseId === course.id).map((entry) => ({ row, entry })));
-      const scores = entries.flatMap(({ entry }) => (entry.averageScore === null ? [] : [entry.averageScore]));
-      const completed = entries.filter(({ entry }) => entry.status === "completed").length;
-      return {
-        courseId: course.id,
-        code: course.code,
-        title: course.title,
-        performance: {
-          enrolled: enrolled.length,
-          analysed: entries.length,
-          completed,
-          completionRate: entries.length ? round(completed / entries.length) : null,
-          averageProgress: round(mean(entries.map(({ entry }) => entry.progress))),
-          averageScore: round(mean(scores)),
-        },
-        scoreDistribution: scoreDistribution(scores),
-        atRiskLearners: entries
-          .filter(({ entry }) => entry.atRisk.probability >= AT_RISK_FROM)
-          .sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability)
-          .map(({ row, entry }) => ({
-            userId: row.userId,
-            name: row.name,
-            probability: entry.atRisk.probability,
-            factors: entry.atRisk.factors,
-          })),
-      };
-    }),
+    courses: courses.map((course) => courseView(course, rows, analysed, range)),
   };
 }
 
-type AggregateRow = {
+function courseView(course: { id: string; code: string; title: string }, rows: EnrolledRow[], analysed: Analysed[], range: TimeRange) {
+  const enrolled = rows.filter((row) => row.courseId === course.id);
+  const entries = analysed
+    .filter((row) => row.courseId === course.id)
+    .flatMap((row) => {
+      const entry = row.metrics.courses.find((c) => c.courseId === course.id);
+      const inRange = rangeFigures(row.metrics, range)?.courses.find((c) => c.courseId === course.id);
+      return entry && inRange ? [{ row, entry, inRange }] : [];
+    });
+  const scores = entries.flatMap(({ inRange }) => (inRange.averageScore === null ? [] : [inRange.averageScore]));
+  const completed = entries.filter(({ entry }) => entry.status === "completed").length;
+  const weeks = Math.min(TIME_RANGE_DAYS[range], ANALYSIS_WINDOW_DAYS) / 7;
+  const distribution = scoreDistribution(scores);
+  return {
+    courseId: course.id,
+    code: course.code,
+    title: course.title,
+    coverage: { analysed: entries.length, total: enrolled.length },
+    performance: {
+      enrolled: enrolled.length,
+      analysed: entries.length,
+      activeInRange: entries.filter(({ inRange }) => inRange.unitsCompleted > 0).length,
+      completed,
+      completedInRange: entries.filter(({ inRange }) => inRange.completed).length,
+      completionRate: entries.length ? share(completed / entries.length) : null,
+      averageProgress: share(mean(entries.map(({ entry }) => entry.progress))),
+      averageScore: share(mean(scores)),
+      unitsPerWeek: entries.length
+        ? roundTo(entries.reduce((sum, { inRange }) => sum + inRange.unitsCompleted, 0) / entries.length / weeks, DECIMALS.rate)
+        : null,
+    },
+    scoreDistribution: {
+      ...distribution,
+      mean: roundOrNull(distribution.mean, DECIMALS.probability),
+      quantiles: distribution.quantiles && {
+        p10: p4(distribution.quantiles.p10),
+        p25: p4(distribution.quantiles.p25),
+        p50: p4(distribution.quantiles.p50),
+        p75: p4(distribution.quantiles.p75),
+        p90: p4(distribution.quantiles.p90),
+      },
+    },
+    atRiskLearners: entries
+      .filter(({ entry }) => entry.status !== "completed" && entry.atRisk.probability >= AT_RISK_FROM)
+      .sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability)
+      .map(({ row, entry }) => ({ userId: row.userId, name: row.name, ...riskView(entry.atRisk) })),
+  };
+}
+
+export type AggregateRow = {
   level: string;
   groupKey: string;
   periodStart: Date;
@@ -169,38 +263,101 @@ type AggregateRow = {
   computedAt: Date;
 };
 
-/** An admin's answer: layer-3 aggregates only (small groups were never stored), with the trend over the range. */
+/** Numbers of stored figures rounded by the API's policy (SQL already rounds; this keeps JSON free of noise). */
+const rounded = (figures: GroupFigures): GroupFigures =>
+  Object.fromEntries(
+    Object.entries(figures).map(([key, value]) => [key, typeof value === "number" ? roundTo(value, DECIMALS.probability) : value]),
+  );
+
+/** The organisation's groups (departments, courses) with their sizes, to show small ones as suppressed. */
+export interface OrganizationGroups {
+  learners: number;
+  departments: { department: string; learners: number }[];
+  courses: { courseId: string; title: string; learners: number }[];
+}
+
+/**
+ * An admin's answer: layer-3 aggregates only (small groups were never stored and are listed as
+ * suppressed), the figures of the range from the latest period, and the trend over the range.
+ */
 export function organizationView(
   organizationId: string,
   minGroupSize: number,
   rows: AggregateRow[],
-  titles: Map<string, string>,
+  groups: OrganizationGroups,
   sources: Sources,
-  timeRange: TimeRange,
-  pendingRunId: string | null,
+  range: TimeRange,
+  pending: Pending | null,
 ): OrganizationAnalyticsBody {
   const latestPeriod = rows.reduce((top, row) => Math.max(top, row.periodStart.getTime()), 0);
   const latest = rows.filter((row) => row.periodStart.getTime() === latestPeriod);
   const summary = latest.find((row) => row.level === "organization");
-  const figures = (row: AggregateRow) => row.metrics as Record<string, unknown>;
+  if (!summary) {
+    const waiting = pending ?? { runId: "", status: "queued", retryAfterSeconds: 30 };
+    return {
+      subject: { type: "organization", id: organizationId },
+      ...emptyProvenance(range, waiting, groups.learners),
+      minGroupSize,
+      summary: null,
+      departments: [],
+      courses: [],
+      trend: { step: seriesStep(range), points: [] },
+    };
+  }
+  const reason = (size: number) =>
+    size < minGroupSize ? `fewer than ${minGroupSize} learners` : `fewer than ${minGroupSize} learners analysed so far`;
+  const row = (level: string, key: string) => latest.find((r) => r.level === level && r.groupKey === key);
+  const analysed = Math.min(summary.groupSize, groups.learners);
+  const to = new Date(latestPeriod);
+  const from = to.getTime() - TIME_RANGE_DAYS[range] * DAY_MS;
+  const points = rows
+    .filter((r) => r.level === "organization" && r.periodStart.getTime() > from)
+    .sort((a, b) => a.periodStart.getTime() - b.periodStart.getTime())
+    .map((r) => ({ date: r.periodStart.toISOString().slice(0, 10), figures: rounded(groupFigures(r.metrics, "7d")) }));
   return {
     subject: { type: "organization", id: organizationId },
-    state: pendingRunId ? "pending" : "ready",
-    timeRange,
-    computedAt: summary?.computedAt.toISOString() ?? null,
-    dataAsOf: summary ? new Date(latestPeriod).toISOString() : null,
-    runId: pendingRunId ?? summary?.runId ?? null,
+    state: analysed < groups.learners ? "partial" : "ready",
+    timeRange: range,
+    window: rangeWindow(range, to, "group figures (the trend covers the whole range)"),
+    computedAt: summary.computedAt.toISOString(),
+    dataAsOf: to.toISOString(),
+    runId: pending?.runId ?? summary.runId,
+    coverage: { analysed, total: groups.learners },
+    pending,
     sources,
     minGroupSize,
-    summary: summary ? figures(summary) : null,
-    departments: latest
-      .filter((row) => row.level === "department")
-      .map((row) => ({ department: row.groupKey, learners: row.groupSize, figures: figures(row) })),
-    courses: latest
-      .filter((row) => row.level === "course")
-      .map((row) => ({ courseId: row.groupKey, title: titles.get(row.groupKey) ?? null, learners: row.groupSize, figures: figures(row) })),
-    trend: rows
-      .filter((row) => row.level === "organization")
-      .map((row) => ({ date: row.periodStart.toISOString().slice(0, 10), figures: figures(row) })),
+    summary: rounded(groupFigures(summary.metrics, range)),
+    departments: groups.departments.map(({ department, learners }) => {
+      const found = row("department", department);
+      return found
+        ? { department, learners: found.groupSize, figures: rounded(groupFigures(found.metrics, range)) }
+        : { department, suppressed: true as const, reason: reason(learners) };
+    }),
+    courses: groups.courses.map(({ courseId, title, learners }) => {
+      const found = row("course", courseId);
+      return found
+        ? { courseId, title, learners: found.groupSize, figures: rounded(groupFigures(found.metrics, range)) }
+        : { courseId, title, suppressed: true as const, reason: reason(learners) };
+    }),
+    trend: { step: seriesStep(range), points: seriesStep(range) === "day" ? points : weekly(points) },
   };
+}
+
+/** Daily trend points averaged into weeks counted from the first point. */
+function weekly(points: { date: string; figures: GroupFigures }[]): { date: string; figures: GroupFigures }[] {
+  const weeks = new Map<number, { date: string; figures: GroupFigures[] }>();
+  const origin = points[0] ? Date.parse(points[0].date) : 0;
+  for (const point of points) {
+    const index = Math.floor((Date.parse(point.date) - origin) / (7 * DAY_MS));
+    const week = weeks.get(index) ?? { date: point.date, figures: [] };
+    week.figures.push(point.figures);
+    weeks.set(index, week);
+  }
+  return [...weeks.values()].map(({ date, figures }) => {
+    const keys = [...new Set(figures.flatMap((f) => Object.keys(f)))].filter((key) => figures.every((f) => typeof f[key] === "number"));
+    return {
+      date,
+      figures: Object.fromEntries(keys.map((key) => [key, roundTo(mean(figures.map((f) => f[key] as number)) ?? 0, DECIMALS.probability)])),
+    };
+  });
 }

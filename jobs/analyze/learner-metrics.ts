@@ -1,3 +1,4 @@
+import { STORED_RANGES, type StoredRange, storedRangeFor, TIME_RANGE_DAYS, type TimeRange } from "../../core/domain/time-range";
 import {
   type BktParams,
   bktTrace,
@@ -23,6 +24,16 @@ const TOP_SKILL_GAPS = 10;
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 const utcDay = (instant: string) => instant.slice(0, 10);
+
+/** What a learner did in one stored range (see `ranges` below). */
+export interface RangeFigures {
+  from: string;
+  to: string;
+  unitsCompleted: number;
+  unitsPerWeek: number;
+  engagement: { score: number; components: Record<string, { value: number; weight: number; contribution: number }> };
+  courses: { courseId: string; unitsCompleted: number; completed: boolean; averageScore: number | null; scoredAttempts: number }[];
+}
 
 /**
  * A learner's analytics (storage layer 2) from everything the services said about them, as of
@@ -54,34 +65,82 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
   );
   const targetMasteries = evidence.targets.map((t) => mastery.get(t.skillId)?.probability ?? DEFAULT_BKT_PARAMS.pInit);
 
-  const recent = (instant: string) => Date.parse(instant) >= to - ENGAGEMENT_WINDOW_DAYS * DAY_MS && Date.parse(instant) < to;
-  const activeDays = new Set([
-    ...evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).map((d) => d.day),
-    ...completions.filter((c) => recent(c.at)).map((c) => utcDay(c.at)),
-    ...evidence.contentEvents.filter((e) => recent(e.startedAt)).map((e) => utcDay(e.startedAt)),
-    ...evidence.labSubmissions.filter((s) => recent(s.submittedAt)).map((s) => utcDay(s.submittedAt)),
-  ]);
-  const recentContent = evidence.contentEvents.filter((e) => recent(e.startedAt));
-  const recentSessions = evidence.assistantSessions.filter((s) => recent(s.startedAt));
-  const engagement = engagementScore({
-    windowDays: ENGAGEMENT_WINDOW_DAYS,
-    activeDays: activeDays.size,
-    ...(evidence.sources.auth === "ok"
-      ? { activeMinutes: evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).reduce((sum, d) => sum + d.activeMinutes, 0) }
-      : {}),
-    ...(evidence.sources.contentStudio === "ok"
-      ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length }
-      : {}),
-    ...(evidence.sources.devLab === "ok"
-      ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length }
-      : {}),
-    ...(evidence.sources.ragAssistant === "ok"
-      ? {
-          assistantQuestions: recentSessions.reduce((sum, s) => sum + s.questions, 0),
-          assistantUnhelpful: recentSessions.reduce((sum, s) => sum + s.unhelpfulVotes, 0),
-        }
-      : {}),
-  });
+  /** Engagement over the `days` before `now`, from every service that answered. */
+  const engagementOver = (days: number) => {
+    const recent = (instant: string) => Date.parse(instant) >= to - days * DAY_MS && Date.parse(instant) < to;
+    const activeDays = new Set([
+      ...evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).map((d) => d.day),
+      ...completions.filter((c) => recent(c.at)).map((c) => utcDay(c.at)),
+      ...evidence.contentEvents.filter((e) => recent(e.startedAt)).map((e) => utcDay(e.startedAt)),
+      ...evidence.labSubmissions.filter((s) => recent(s.submittedAt)).map((s) => utcDay(s.submittedAt)),
+    ]);
+    const recentContent = evidence.contentEvents.filter((e) => recent(e.startedAt));
+    const recentSessions = evidence.assistantSessions.filter((s) => recent(s.startedAt));
+    const score = engagementScore({
+      windowDays: days,
+      activeDays: activeDays.size,
+      ...(evidence.sources.auth === "ok"
+        ? { activeMinutes: evidence.signIns.filter((d) => recent(`${d.day}T00:00:00Z`)).reduce((sum, d) => sum + d.activeMinutes, 0) }
+        : {}),
+      ...(evidence.sources.contentStudio === "ok"
+        ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length }
+        : {}),
+      ...(evidence.sources.devLab === "ok"
+        ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length }
+        : {}),
+      ...(evidence.sources.ragAssistant === "ok"
+        ? {
+            assistantQuestions: recentSessions.reduce((sum, s) => sum + s.questions, 0),
+            assistantUnhelpful: recentSessions.reduce((sum, s) => sum + s.unhelpfulVotes, 0),
+          }
+        : {}),
+    });
+    return { score: Math.round(score.score), components: score.components };
+  };
+  const engagement = engagementOver(ENGAGEMENT_WINDOW_DAYS);
+
+  /** What the learner did in each stored range ending now: the figures every `timeRange` reads. */
+  const ranges = Object.fromEntries(
+    STORED_RANGES.map((range) => {
+      const days = TIME_RANGE_DAYS[range];
+      const since = to - days * DAY_MS;
+      const inRange = (instant: string) => Date.parse(instant) >= since && Date.parse(instant) < to;
+      const unitsCompleted = completions.filter((c) => inRange(c.at)).length;
+      return [
+        range,
+        {
+          from: new Date(since).toISOString(),
+          to: now.toISOString(),
+          unitsCompleted,
+          unitsPerWeek: round(unitsCompleted / (days / 7), 3),
+          engagement: engagementOver(days),
+          courses: evidence.enrolments.map((enrolment) => {
+            const scores = evidence.attempts
+              .filter((a) => a.courseId === enrolment.courseId && inRange(a.submittedAt))
+              .map((a) => a.score / a.maxScore);
+            return {
+              courseId: enrolment.courseId,
+              unitsCompleted: completions.filter((c) => c.courseId === enrolment.courseId && inRange(c.at)).length,
+              completed: enrolment.status === "completed" && enrolment.completedAt !== null && inRange(enrolment.completedAt),
+              averageScore: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
+              scoredAttempts: scores.length,
+            };
+          }),
+        },
+      ];
+    }),
+  ) as Record<StoredRange, RangeFigures>;
+
+  /**
+   * Units completed per 24 hours over the analysis window, oldest first, the buckets ending at
+   * `now` (so the last n of them are exactly the last n days, as every range counts them): the
+   * source of every trend series.
+   */
+  const dailyUnits = new Array<number>(ANALYSIS_WINDOW_DAYS).fill(0);
+  for (const completion of completions) {
+    const at = Date.parse(completion.at);
+    if (at >= from && at < to) dailyUnits[Math.floor((at - from) / DAY_MS)]! += 1;
+  }
 
   const courses = evidence.enrolments.map((enrolment) => {
     const scores = evidence.attempts.filter((a) => a.courseId === enrolment.courseId).map((a) => a.score / a.maxScore);
@@ -142,7 +201,9 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
     )
       .slice(0, TOP_SKILL_GAPS)
       .map((gap) => ({ ...gap, name: skillName.get(gap.skillId) ?? null, priority: round(gap.priority), mastery: round(gap.mastery) })),
-    engagement: { score: Math.round(engagement.score), components: engagement.components },
+    engagement,
+    ranges,
+    daily: { from: new Date(from).toISOString(), units: dailyUnits },
     courses,
     atRisk: riskiest ? { courseId: riskiest.courseId, ...riskiest.atRisk } : { courseId: null, probability: 0, factors: [] },
   };
@@ -155,3 +216,7 @@ export type LearnerMetrics = ReturnType<typeof learnerMetrics>;
  * analyze step), so the stored JSON has its shape; the database layer hands it over untyped.
  */
 export const storedLearnerMetrics = (value: unknown): LearnerMetrics => value as LearnerMetrics;
+
+/** The stored figures that serve a requested range, or null for a row analysed before ranges were stored. */
+export const rangeFigures = (metrics: LearnerMetrics, range: TimeRange): RangeFigures | null =>
+  (metrics.ranges as Partial<Record<StoredRange, RangeFigures>> | undefined)?.[storedRangeFor(range)] ?? null;

@@ -56,13 +56,10 @@ export function median(values: readonly number[]): number | null {
 export function scoreDistribution(values: readonly number[], options: DistributionOptions = {}): ScoreDistribution {
   const { bins = 10, domain = [0, 1] } = options;
   const [low, high] = domain;
-  const width = (high - low) / bins;
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const histogram = Array.from({ length: bins }, (_, b) => ({
-    from: low + b * width,
-    to: b === bins - 1 ? high : low + (b + 1) * width,
-    count: 0,
-  }));
+  // Edges as low + span·b / bins (not b·width, whose 3·0.1 prints as 0.30000000000000004).
+  const edge = (b: number) => (b === bins ? high : low + ((high - low) * b) / bins);
+  const histogram = Array.from({ length: bins }, (_, b) => ({ from: edge(b), to: edge(b + 1), count: 0 }));
   // (v − low)·bins / span rather than (v − low) / width: 0.3 / 0.1 is 2.999…, 0.3 · 10 is 3.
   for (const v of sorted) histogram[Math.min(bins - 1, Math.max(0, Math.floor(((v - low) * bins) / (high - low))))]!.count++;
   const q = (p: number) => quantile(sorted, p)!;

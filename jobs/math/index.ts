@@ -13,5 +13,6 @@ export * from "./engagement";
 export * from "./logistic";
 export * from "./metrics";
 export * from "./projection";
+export * from "./series";
 export * from "./skill-gaps";
 export * from "./velocity";

@@ -1,3 +1,4 @@
+import { rangeFigures } from "../../analyze/learner-metrics";
 import { courseScope } from "./course-cohort";
 import { type Builder, pct } from "./shared";
 
@@ -28,7 +29,7 @@ export const coursePerformance: Builder = async (input) => {
         { key: "learner", label: "Learner" },
         { key: "status", label: "Status" },
         { key: "progress", label: "Progress" },
-        { key: "score", label: "Average score" },
+        { key: "score", label: "Average score in the period" },
         { key: "engagement", label: "Engagement" },
         { key: "risk", label: "At-risk" },
       ],
@@ -38,8 +39,8 @@ export const coursePerformance: Builder = async (input) => {
           learner: row.name,
           status: row.entry.status,
           progress: pct(row.entry.progress),
-          score: pct(row.entry.averageScore),
-          engagement: row.metrics.engagement.score,
+          score: pct(row.inRange.averageScore),
+          engagement: rangeFigures(row.metrics, input.base.timeRange.label)?.engagement.score ?? "–",
           risk: pct(row.entry.atRisk.probability),
         })),
     },

@@ -1,6 +1,8 @@
+import { TIME_RANGE_DAYS } from "../../../core/domain/time-range";
 import { latestLearnerAnalytics } from "../../../db/queries/analytics-reads";
 import { findUserInOrganization } from "../../../db/queries/users";
-import { storedLearnerMetrics } from "../../analyze/learner-metrics";
+import { ANALYSIS_WINDOW_DAYS, rangeFigures, storedLearnerMetrics } from "../../analyze/learner-metrics";
+import { bucketSeries } from "../../math";
 import { type Builder, chartsWithData, num, pct } from "./shared";
 
 /** One learner: their figures, course progress, weekly units and skill gaps, and a row per course. */
@@ -10,14 +12,20 @@ export const learnerProgress: Builder = async ({ db, request, base }) => {
     latestLearnerAnalytics(db, request.scopeId),
   ]);
   const m = analytics ? storedLearnerMetrics(analytics.metrics) : undefined;
+  const range = base.timeRange.label;
+  // Every range-bound figure is the range's own; rows from before ranges were stored show none.
+  const r = m ? rangeFigures(m, range) : null;
+  const inRange = (courseId: string) => r?.courses.find((c) => c.courseId === courseId);
+  const series = m && r ? bucketSeries(m.daily.from, m.daily.units, Math.min(TIME_RANGE_DAYS[range], ANALYSIS_WINDOW_DAYS), "week") : [];
   return {
     ...base,
     title: "Learner progress",
     scopeLabel: user ? `${user.name} (${user.email})` : request.scopeId,
     summary: [
-      { label: "Engagement score", value: m ? `${m.engagement.score} / 100` : "–" },
+      { label: "Engagement score", value: r ? `${r.engagement.score} / 100` : "–" },
       { label: "Skills mastered", value: pct(m?.mastery.overall) },
-      { label: "Units per week", value: num(m?.velocity.unitsPerWeek) },
+      { label: "Units completed", value: num(r?.unitsCompleted, 0) },
+      { label: "Units per week", value: num(r?.unitsPerWeek) },
       { label: "Peer percentile", value: num(m?.velocity.peerPercentile, 0) },
       { label: "At-risk probability", value: pct(m?.atRisk.probability) },
     ],
@@ -29,7 +37,7 @@ export const learnerProgress: Builder = async ({ db, request, base }) => {
           },
           engagementTrend: {
             title: "Units completed per week",
-            points: m.velocity.weekly.map((value, i) => ({ label: `W${i + 1}`, value })),
+            points: series.map((point) => ({ label: point.date.slice(5), value: point.units })),
           },
           skillGaps: {
             title: "Top skill gaps (priority)",
@@ -43,7 +51,7 @@ export const learnerProgress: Builder = async ({ db, request, base }) => {
         { key: "course", label: "Course" },
         { key: "status", label: "Status" },
         { key: "progress", label: "Progress" },
-        { key: "score", label: "Average score" },
+        { key: "score", label: "Average score in the period" },
         { key: "risk", label: "At-risk" },
         { key: "projected", label: "Projected completion" },
       ],
@@ -51,7 +59,7 @@ export const learnerProgress: Builder = async ({ db, request, base }) => {
         course: c.title ?? c.courseId,
         status: c.status,
         progress: pct(c.progress),
-        score: pct(c.averageScore),
+        score: pct(inRange(c.courseId)?.averageScore),
         risk: pct(c.atRisk.probability),
         projected: c.projectedCompletion?.date.slice(0, 10) ?? "–",
       })),

@@ -1,4 +1,5 @@
 import { organizationAggregates } from "../../../db/queries/analytics-reads";
+import { groupFigures } from "../../analyze/stored-aggregates";
 import { type Builder, chartsWithData, num, pct } from "./shared";
 
 /** The organisation from its stored aggregates: its figures, and a row per department and course of the latest period. */
@@ -6,13 +7,17 @@ export const organizationSummary: Builder = async ({ db, request, organization, 
   const rows = await organizationAggregates(db, request.organizationId, new Date(base.timeRange.from));
   const latestPeriod = rows.reduce((top, row) => Math.max(top, row.periodStart.getTime()), 0);
   const latest = rows.filter((row) => row.periodStart.getTime() === latestPeriod);
-  const figures = (row: { metrics: unknown }) => row.metrics as Record<string, number>;
+  // The range's own figures; the trend plots each day's rolling week.
+  const figures = (row: { metrics: unknown }) => groupFigures(row.metrics, base.timeRange.label) as Record<string, number>;
   const org = latest.find((row) => row.level === "organization");
   const courses = latest.filter((row) => row.level === "course");
   const histogram = Array.from({ length: 10 }, (_, i) => ({
     from: i / 10,
     to: (i + 1) / 10,
-    count: courses.reduce((sum, row) => sum + (((row.metrics as { scoreHistogram?: number[] }).scoreHistogram ?? [])[i] ?? 0), 0),
+    count: courses.reduce(
+      (sum, row) => sum + ((groupFigures(row.metrics, base.timeRange.label).scoreHistogram as number[] | undefined)?.[i] ?? 0),
+      0,
+    ),
   }));
   return {
     ...base,
@@ -38,7 +43,10 @@ export const organizationSummary: Builder = async ({ db, request, organization, 
         title: "Average engagement by day",
         points: rows
           .filter((row) => row.level === "organization")
-          .map((row) => ({ label: row.periodStart.toISOString().slice(5, 10), value: figures(row).engagement ?? 0 })),
+          .map((row) => ({
+            label: row.periodStart.toISOString().slice(5, 10),
+            value: (groupFigures(row.metrics, "7d").engagement as number | null) ?? 0,
+          })),
       },
     }),
     table: {
