@@ -122,6 +122,17 @@ export const envSchema = z
     /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
     REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
     /**
+     * A queued run whose plan step has not begun this long after the debounce is expired (its
+     * start message was lost) by the next request for its scope, which then queues a new run.
+     */
+    RUN_START_GRACE_SECONDS: positiveInt(120, 86_400),
+    /**
+     * A run none of whose steps began or ended for this long is expired by the next request for
+     * its scope. Above QStash's longest silence while a step is merely retrying: its back-off
+     * waits e^(2.5·n) s, so 12 s, 2 min 28 s and 30 min 8 s for our 3 retries (about 33 min).
+     */
+    RUN_STALL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /**
      * Per-service webhook secrets, JSON `{ "assessment": "…", … }`, read into a Map: a service name
      * from a request must find only a configured secret, never an inherited `Object.prototype` member.
      */

@@ -2,7 +2,9 @@ import { beginStep, endStep } from "../db/queries/runs";
 import type { JobContext } from "./context";
 
 /**
- * Runs the work of (run, step, batch) unless a delivery already completed it. A failure is
+ * Runs the work of (run, step, batch) unless a delivery already completed it or the run has
+ * finished (a late message for a run that completed, failed or was expired as stuck does
+ * nothing; the steps also check this first, but a run can be expired between). A failure is
  * recorded and rethrown, so the job answers 5xx and QStash retries; the retry runs the work again,
  * which is safe because every step writes with upserts keyed by run.
  */

@@ -14,18 +14,76 @@ export interface NewRun {
   id?: string;
 }
 
+/** How long a run may go without progress before a new request for its scope expires it. */
+export interface StuckLimits {
+  /** A queued run none of whose steps has begun this long after it was created never started: its start message was lost. */
+  startSeconds: number;
+  /** A run none of whose steps began or ended for this long has stalled (its messages were lost mid-run). */
+  stallSeconds: number;
+}
+
+/** A run that `queueRun` expired: marked failed with `error`. */
+export interface ExpiredRun {
+  id: string;
+  parentRunId: string | null;
+  error: string;
+}
+
+/** The last time any step of the run began or ended (null before its first step). */
+const lastStepActivity = sql<Date | null>`(select max(greatest(${pipelineSteps.startedAt}, ${pipelineSteps.finishedAt}))
+  from ${pipelineSteps} where ${pipelineSteps.runId} = ${pipelineRuns.id})`;
+
+/**
+ * Marks failed the unfinished runs of a scope that will never finish by themselves: a queued run
+ * whose first step has not begun `startSeconds` after it was queued, and a run (queued or running)
+ * none of whose steps began or ended for `stallSeconds`. Conditional on the row's status, so a run
+ * that starts or finishes meanwhile is left alone, and two requests cannot expire the same run twice.
+ * Times are the database's (`now()`), as are the run's and its steps'.
+ */
+function expireStuck(db: Database, scope: RunScope, scopeId: string, limits: StuckLimits) {
+  const neverStarted = sql`${pipelineRuns.status} = 'queued' and ${lastStepActivity} is null`;
+  return db.orm
+    .update(pipelineRuns)
+    .set({
+      status: "failed",
+      finishedAt: sql`now()`,
+      error: sql`case when ${neverStarted}
+        then ${`never started: its start message was lost (not started ${limits.startSeconds} s after it was queued)`}::text
+        else ${`stalled: no step started or finished for ${limits.stallSeconds} s (its step messages were lost)`}::text end`,
+    })
+    .where(
+      and(
+        eq(pipelineRuns.scope, scope),
+        eq(pipelineRuns.scopeId, scopeId),
+        sql`${pipelineRuns.status} in ('queued', 'running')`,
+        sql`((${neverStarted} and ${pipelineRuns.createdAt} < now() - make_interval(secs => ${limits.startSeconds}))
+          or (not (${neverStarted}) and greatest(${pipelineRuns.createdAt}, ${pipelineRuns.startedAt}, ${lastStepActivity})
+            < now() - make_interval(secs => ${limits.stallSeconds})))`,
+      ),
+    )
+    .returning({ id: pipelineRuns.id, parentRunId: pipelineRuns.parentRunId, error: pipelineRuns.error });
+}
+
 /**
  * Queues a run, or joins the run already queued for the same scope (a partial unique index
  * allows one queued run per scope, so concurrent requests cannot create two).
+ *
+ * With `stuck` limits, runs of the scope that will never finish (see `expireStuck`) are first
+ * marked failed, in the same transaction as the insert: the request that finds a stuck queued run
+ * starts a new one instead of joining it, and concurrent requests still create only one (the
+ * later ones wait on the expired row, then conflict with the new run and join it).
  */
-export async function queueRun(db: Database, run: NewRun): Promise<{ id: string; joined: boolean }> {
-  const [created] = await db.orm
+export async function queueRun(
+  db: Database,
+  run: NewRun,
+  stuck?: StuckLimits,
+): Promise<{ id: string; joined: boolean; expired: ExpiredRun[] }> {
+  const insert = db.orm
     .insert(pipelineRuns)
     .values({ ...run, status: "queued" })
     .onConflictDoNothing()
     .returning({ id: pipelineRuns.id });
-  if (created) return { id: created.id, joined: false };
-  const [existing] = await db.orm
+  const queued = db.orm
     .select({ id: pipelineRuns.id })
     .from(pipelineRuns)
     .where(
@@ -34,8 +92,23 @@ export async function queueRun(db: Database, run: NewRun): Promise<{ id: string;
         : and(eq(pipelineRuns.scope, run.scope), eq(pipelineRuns.scopeId, run.scopeId!), eq(pipelineRuns.status, "queued")),
     )
     .limit(1);
-  if (!existing) throw new Error(`run for ${run.scope} ${run.scopeId} vanished while joining it`);
-  return { id: existing.id, joined: true };
+  const expired: ExpiredRun[] = [];
+  // The queued run joined can start (or be expired) between the insert and the select: then try again.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    let created: { id: string } | undefined;
+    let existing: { id: string } | undefined;
+    if (stuck && run.scopeId) {
+      const [gone, inserted, found] = await db.orm.batch([expireStuck(db, run.scope, run.scopeId, stuck), insert, queued]);
+      for (const { id, parentRunId, error } of gone) expired.push({ id, parentRunId, error: error ?? "expired" });
+      [created, existing] = [inserted[0], found[0]];
+    } else {
+      const [inserted, found] = await db.orm.batch([insert, queued]);
+      [created, existing] = [inserted[0], found[0]];
+    }
+    if (created) return { id: created.id, joined: false, expired };
+    if (existing) return { id: existing.id, joined: true, expired };
+  }
+  throw new Error(`run for ${run.scope} ${run.scopeId} vanished while joining it`);
 }
 
 /** A run that completed or failed takes no more steps (late or redelivered messages end here). */
@@ -63,20 +136,20 @@ export async function finishRun(db: Database, runId: string, status: "completed"
 }
 
 /**
- * Records that a step starts. Returns false when the same (run, step, batch) already completed:
- * the message is a redelivery and its work must not run again.
+ * Records that a step starts. Returns false when the same (run, step, batch) already completed
+ * (the message is a redelivery and its work must not run again) or when the run has finished
+ * (completed, failed, or expired as stuck): a late message for it must not do its work.
  */
 export async function beginStep(db: Database, runId: string, step: string, batch: number): Promise<boolean> {
-  const [row] = await db.orm
-    .insert(pipelineSteps)
-    .values({ runId, step, batch, status: "running" })
-    .onConflictDoUpdate({
-      target: [pipelineSteps.runId, pipelineSteps.step, pipelineSteps.batch],
-      set: { status: "running", attempts: sql`${pipelineSteps.attempts} + 1`, startedAt: sql`now()`, error: null },
-      setWhere: sql`${pipelineSteps.status} <> 'completed'`,
-    })
-    .returning({ status: pipelineSteps.status });
-  return row !== undefined;
+  const rows = await db.orm.execute(sql`
+    insert into ${pipelineSteps} (run_id, step, batch, status)
+    select ${pipelineRuns.id}, ${step}::text, ${batch}::int, 'running'::step_status from ${pipelineRuns}
+    where ${pipelineRuns.id} = ${runId} and ${pipelineRuns.status} in ('queued', 'running')
+    on conflict (run_id, step, batch) do update
+      set status = 'running', attempts = ${pipelineSteps.attempts} + 1, started_at = now(), error = null
+      where ${pipelineSteps.status} <> 'completed'
+    returning 1`);
+  return rows.rows.length > 0;
 }
 
 export async function endStep(

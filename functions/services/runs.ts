@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { ownEntry } from "../../core/codecs/own";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
+import { log } from "../../core/logger";
 import { findRun, finishRun, queueRun, type RunScope, stepsOfRun } from "../../db/queries/runs";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { dedupId } from "../../jobs/publisher";
@@ -20,12 +21,30 @@ export interface RunRequest {
   scopeId: string;
 }
 
+/** A run queued (or joined) for a request, and for which scope. */
+export interface QueuedRun {
+  runId: string;
+  joined: boolean;
+  scope: RunRequest["scope"];
+  scopeId: string;
+}
+
 /**
  * Queues a pipeline run for a scope, or joins the one already queued for it. The run starts after
  * REFRESH_DEBOUNCE_SECONDS, so requests and webhook pings arriving meanwhile join the same run.
+ *
+ * No scope can get stuck: a queued run of the scope that has not started RUN_START_GRACE_SECONDS
+ * after its debounce (its start message was lost), or a run none of whose steps began or ended for
+ * RUN_STALL_SECONDS, is marked failed, and this request queues a new run instead of joining it.
  */
-export async function requestRun(clients: Clients, env: Env, request: RunRequest): Promise<{ runId: string; joined: boolean }> {
-  const { id, joined } = await queueRun(clients.db, request);
+export async function requestRun(clients: Clients, env: Env, request: RunRequest): Promise<QueuedRun> {
+  const { id, joined, expired } = await queueRun(clients.db, request, {
+    startSeconds: env.REFRESH_DEBOUNCE_SECONDS + env.RUN_START_GRACE_SECONDS,
+    stallSeconds: env.RUN_STALL_SECONDS,
+  });
+  for (const run of expired) {
+    log("warn", "stuck run expired", { runId: run.id, scope: request.scope, scopeId: request.scopeId, reason: run.error, nextRunId: id });
+  }
   if (!joined) {
     try {
       await clients.publisher.publish(
@@ -39,7 +58,7 @@ export async function requestRun(clients: Clients, env: Env, request: RunRequest
       throw new ProblemError(503, "queue-unavailable", "The job queue is unavailable; try again shortly.", {}, { "Retry-After": "30" });
     }
   }
-  return { runId: id, joined };
+  return { runId: id, joined, scope: request.scope, scopeId: request.scopeId };
 }
 
 const STAGES = ["plan", "collect", "fit", "analyze", "aggregate"] as const;

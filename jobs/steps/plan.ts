@@ -18,8 +18,11 @@ export async function plan(ctx: JobContext, { runId }: RunStepMessage): Promise<
     await startRun(ctx.db, runId, batchCount);
     return { learners, batchCount };
   });
-  const { batchCount } = (await findRun(ctx.db, runId))!;
-  for (let batch = 0; batch < batchCount!; batch += 1) {
+  // A run that is not running now (expired as stuck while this message was late, or already
+  // finished) fans out to nothing.
+  const started = await findRun(ctx.db, runId);
+  if (started?.status !== "running" || started.batchCount === null) return;
+  for (let batch = 0; batch < started.batchCount; batch += 1) {
     await ctx.publisher.publish("collect", { runId, batch }, { deduplicationId: dedupId(runId, "collect", batch) });
   }
 }
