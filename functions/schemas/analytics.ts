@@ -28,11 +28,9 @@ const provenance = {
     .object({
       from: z.iso.datetime(),
       to: z.iso.datetime(),
-      complete: z
-        .boolean()
-        .openapi({
-          description: "false when the range reaches further back than the data kept (e.g. a learner's 1y: upstream keeps 90 days)",
-        }),
+      complete: z.boolean().openapi({
+        description: "false when the range reaches further back than the data kept (e.g. a learner's 1y: upstream keeps 90 days)",
+      }),
       note: z.string().nullable(),
     })
     .nullable()
