@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { ProblemError } from "../core/errors/problem";
 import type { AppEnv } from "./app-env";
+import { publicBaseUrl } from "./auth/signed-url";
 import { notFound, onError } from "./errors/handlers";
 import { validationHook } from "./errors/validation";
 import { accessLog } from "./middleware/access-log";
@@ -79,12 +80,19 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAnalyticsRoutes(app);
   registerReportRoutes(app);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  app.doc31("/api/v1/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: { title: "Learning Analytics API", version: c.env.APP_VERSION },
-  }));
+  app.doc31("/api/v1/openapi.json", (c) => openApiObject(c.env));
   return app;
 }
+
+/**
+ * The document's top level besides paths and components (what the tests lint): one server, this
+ * API's configured public base URL (PUBLIC_BASE_URL, else JOBS_BASE_URL), never the request's Host.
+ */
+export const openApiObject = (env: AppEnv["Bindings"]) => ({
+  openapi: "3.1.0",
+  info: { title: "Learning Analytics API", version: env.APP_VERSION },
+  servers: [{ url: publicBaseUrl(env) }],
+});
 
 /**
  * What a deployment with invalid configuration serves: liveness (the runtime is fine), a 503 on

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../app-env";
 import { consume, rejectIfLimited } from "../middleware/rate-limit";
 import { requireRole } from "../middleware/require-role";
-import { idParam, noQuery } from "../schemas/common";
+import { EXAMPLE_IDS, idParam, noQuery } from "../schemas/common";
 import { problemResponses } from "../schemas/problem";
 import { queuedRunSchema, refreshBody, runSchema } from "../schemas/runs";
 import { refreshForCaller, runForCaller } from "../services/runs";
@@ -13,11 +13,28 @@ const security = [{ bearerAuth: [] }];
 const refreshRoute = createRoute({
   method: "post",
   path: "/api/v1/analytics/refresh",
+  operationId: "refreshAnalytics",
   tags,
   security,
   summary: "Queue a pipeline run for the caller's scope (joins one already queued)",
   middleware: [requireRole()] as const,
-  request: { query: noQuery, body: { required: false, content: { "application/json": { schema: refreshBody } } } },
+  request: {
+    query: noQuery,
+    body: {
+      required: false,
+      description: "No body (or {}): the caller's own analytics; userId or courseId: that learner's or course's",
+      content: {
+        "application/json": {
+          schema: refreshBody,
+          examples: {
+            learner: { summary: "A learner in scope", value: { userId: EXAMPLE_IDS.learner } },
+            course: { summary: "A course in scope", value: { courseId: EXAMPLE_IDS.course } },
+            caller: { summary: "The caller", value: {} },
+          },
+        },
+      },
+    },
+  },
   responses: {
     202: { description: "Queued", content: { "application/json": { schema: queuedRunSchema } } },
     ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503),
@@ -27,6 +44,7 @@ const refreshRoute = createRoute({
 const runRoute = createRoute({
   method: "get",
   path: "/api/v1/analytics/runs/{id}",
+  operationId: "getRun",
   tags,
   security,
   summary: "A pipeline run, stage by stage, with source coverage",

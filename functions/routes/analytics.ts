@@ -32,6 +32,7 @@ const answered = (
 const learnerRoute = createRoute({
   method: "get",
   path: "/api/v1/analytics/learner",
+  operationId: "getLearnerAnalytics",
   tags,
   security,
   summary: "A learner's velocity, mastery, skill gaps, engagement (and predictions): the caller, or userId in scope",
@@ -43,6 +44,7 @@ const learnerRoute = createRoute({
 const trainerRoute = createRoute({
   method: "get",
   path: "/api/v1/analytics/trainer",
+  operationId: "getTrainerAnalytics",
   tags,
   security,
   summary: "Per course performance, score distribution and at-risk learners: the caller, or trainerId for an admin",
@@ -54,6 +56,7 @@ const trainerRoute = createRoute({
 const organizationRoute = createRoute({
   method: "get",
   path: "/api/v1/analytics/organization",
+  operationId: "getOrganizationAnalytics",
   tags,
   security,
   summary: "The organisation's aggregates (small groups suppressed) and their trend over the range",

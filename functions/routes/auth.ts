@@ -17,7 +17,9 @@ const tokenResponse = { description: "A new access token and refresh token", con
 const loginRoute = createRoute({
   method: "post",
   path: "/api/v1/auth/login",
+  operationId: "login",
   tags,
+  security: [],
   summary: "Sign in with email and password",
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: loginBody } } } },
   responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429, 503) },
@@ -26,7 +28,9 @@ const loginRoute = createRoute({
 const refreshRoute = createRoute({
   method: "post",
   path: "/api/v1/auth/refresh",
+  operationId: "refreshToken",
   tags,
+  security: [],
   summary: "Exchange a refresh token for new tokens (rotation; reuse revokes the session)",
   request: { query: noQuery, body: { required: true, content: { "application/json": { schema: refreshBody } } } },
   responses: { 200: tokenResponse, ...problemResponses(400, 401, 413, 415, 429) },
@@ -35,6 +39,7 @@ const refreshRoute = createRoute({
 const logoutRoute = createRoute({
   method: "post",
   path: "/api/v1/auth/logout",
+  operationId: "logout",
   tags,
   security,
   summary: "End the session: revoke its refresh tokens and every access token issued in it",
@@ -46,6 +51,7 @@ const logoutRoute = createRoute({
 const profileRoute = createRoute({
   method: "get",
   path: "/api/v1/auth/profile",
+  operationId: "getProfile",
   tags,
   security,
   summary: "The caller",
@@ -60,7 +66,9 @@ const profileRoute = createRoute({
 const jwksRoute = createRoute({
   method: "get",
   path: "/.well-known/jwks.json",
+  operationId: "getJwks",
   tags,
+  security: [],
   summary: "Public keys of the tokens this API issues",
   request: { query: noQuery },
   responses: {

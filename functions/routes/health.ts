@@ -11,7 +11,9 @@ const tags = ["Health"];
 const health = createRoute({
   method: "get",
   path: "/api/v1/health",
+  operationId: "getHealth",
   tags,
+  security: [],
   summary: "Version, build and server time",
   request: { query: noQuery },
   responses: {
@@ -23,7 +25,9 @@ const health = createRoute({
 const live = createRoute({
   method: "get",
   path: "/api/v1/health/live",
+  operationId: "getLiveness",
   tags,
+  security: [],
   summary: "Liveness: the Worker answers",
   request: { query: noQuery },
   responses: { ...problemResponses(400), 200: { description: "Alive", content: { "application/json": { schema: liveSchema } } } },
@@ -32,7 +36,9 @@ const live = createRoute({
 const ready = createRoute({
   method: "get",
   path: "/api/v1/health/ready",
+  operationId: "getReadiness",
   tags,
+  security: [],
   summary: "Readiness: Postgres and Redis reachable within the deadline",
   request: { query: noQuery },
   responses: {

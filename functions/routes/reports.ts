@@ -12,6 +12,7 @@ const security = [{ bearerAuth: [] }];
 const generateRoute = createRoute({
   method: "post",
   path: "/api/v1/reports/generate",
+  operationId: "generateReport",
   tags,
   security,
   summary:
@@ -30,6 +31,7 @@ const generateRoute = createRoute({
 const statusRoute = createRoute({
   method: "get",
   path: "/api/v1/reports/{id}/status",
+  operationId: "getReportStatus",
   tags,
   security,
   summary: "A report's status: queued, rendering, ready (size, checksum, expiry) or failed (reason)",
@@ -44,6 +46,7 @@ const statusRoute = createRoute({
 const historyRoute = createRoute({
   method: "get",
   path: "/api/v1/reports/history",
+  operationId: "getReportHistory",
   tags,
   security,
   summary: "The caller's reports (an admin: the organisation's), newest first, in pages",
@@ -58,6 +61,7 @@ const historyRoute = createRoute({
 const downloadRoute = createRoute({
   method: "get",
   path: "/api/v1/reports/{id}/download",
+  operationId: "getReportDownload",
   tags,
   security,
   summary: "A signed URL for a ready report (valid REPORT_URL_TTL_SECONDS, at most 24 h); 410 once the report has expired",
@@ -72,11 +76,24 @@ const downloadRoute = createRoute({
 const fileRoute = createRoute({
   method: "get",
   path: "/api/v1/reports/{id}/file",
+  operationId: "getReportFile",
   tags,
+  security: [],
   summary: "The report file, through a signed URL (no Authorization header); 410 once the report has expired",
   request: { params: idParam, query: fileQuery },
   responses: {
-    200: { description: "The file (PDF, CSV or JSON)", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
+    200: {
+      description: "The file, in the report's format",
+      headers: {
+        "Content-Disposition": { description: 'attachment; filename="<name>"', schema: { type: "string" } },
+        ETag: { description: "The file's SHA-256, quoted", schema: { type: "string" } },
+      },
+      content: {
+        "application/pdf": { schema: { type: "string", format: "binary" } },
+        "text/csv": { schema: { type: "string" } },
+        "application/json": { schema: { type: "object" } },
+      },
+    },
     ...problemResponses(400, 403, 404, 410, 429),
   },
 });

@@ -12,6 +12,7 @@ const security = [{ bearerAuth: [] }];
 const getUser = createRoute({
   method: "get",
   path: "/api/v1/users/{id}",
+  operationId: "getUser",
   tags,
   security,
   summary: "A person in the caller's scope (a trainer: learners of their courses; an admin: the organisation)",
@@ -26,6 +27,7 @@ const getUser = createRoute({
 const listUsers = createRoute({
   method: "get",
   path: "/api/v1/users",
+  operationId: "listUsers",
   tags,
   security,
   summary: "The organisation's people, by email, in pages (admins)",

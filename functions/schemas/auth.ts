@@ -8,12 +8,12 @@ export const loginBody = z
     password: z.string().min(1).max(1024).openapi({ example: "demo-password" }),
   })
   .strict()
-  .openapi("LoginRequest");
+  .openapi("LoginRequest", { example: { email: "learner@acme.test", password: "demo-password" } });
 
 export const refreshBody = z
   .object({ refreshToken: z.string().regex(/^rt_[A-Za-z0-9_-]{43}$/, "must be a refresh token issued by this API") })
   .strict()
-  .openapi("RefreshRequest");
+  .openapi("TokenRefreshRequest", { example: { refreshToken: "rt_es6RCVhE0GAVBpk2s0KAo-XNoDzVRL1wLqAPmeFYK_A" } });
 
 export const tokenPairSchema = z
   .object({

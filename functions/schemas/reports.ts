@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { TIME_RANGES } from "../../core/domain/time-range";
 import { REPORT_FORMATS, REPORT_TYPES } from "../../jobs/reports/render/model";
+import { EXAMPLE_IDS } from "./common";
 
 export const REPORT_STATUSES = ["queued", "rendering", "ready", "failed"] as const;
 
@@ -20,7 +21,9 @@ export const generateBody = z
     timeRange: z.enum(TIME_RANGES).default("30d"),
   })
   .strict()
-  .openapi("GenerateReport");
+  .openapi("GenerateReport", {
+    example: { type: "learner-progress", format: "pdf", scope: { userId: EXAMPLE_IDS.learner }, timeRange: "30d" },
+  });
 
 export const reportSchema = z
   .object({
@@ -53,9 +56,9 @@ export const queuedReportSchema = z
 
 export const historyQuery = z
   .object({
-    type: z.enum(REPORT_TYPES).optional(),
-    status: z.enum(REPORT_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    type: z.enum(REPORT_TYPES).optional().openapi({ example: "learner-progress" }),
+    status: z.enum(REPORT_STATUSES).optional().openapi({ example: "ready" }),
+    limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
     cursor: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,200}$/, "must be a nextCursor from a previous page")
@@ -69,8 +72,15 @@ export const downloadSchema = z.object({ url: z.string(), expiresAt: z.iso.datet
 
 export const fileQuery = z
   .object({
-    exp: z.coerce.number().int().positive(),
-    kid: z.string().min(1).max(64),
-    sig: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/),
+    exp: z.coerce
+      .number()
+      .int()
+      .positive()
+      .openapi({ description: "Unix seconds after which the URL no longer works", example: 1767225600 }),
+    kid: z.string().min(1).max(64).openapi({ description: "Id of the key that signed the URL", example: "key-2026-01" }),
+    sig: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{20,100}$/)
+      .openapi({ description: "Base64url HMAC-SHA256 of the request", example: "K3h8aTTtECSGlc9bJY4QUfUfrdtRGqcCbvOccBbhqx0" }),
   })
   .strict();

@@ -7,7 +7,7 @@ export const refreshBody = z
   })
   .strict()
   .refine((body) => !(body.userId && body.courseId), "give userId or courseId, not both")
-  .openapi("RefreshRequest");
+  .openapi("AnalyticsRefreshRequest");
 
 export const queuedRunSchema = z
   .object({

@@ -17,9 +17,9 @@ export const userWithOrganizationSchema = userSchema
 
 export const userListQuery = z
   .object({
-    role: z.enum(ROLES).optional(),
-    department: z.string().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    role: z.enum(ROLES).optional().openapi({ example: "learner" }),
+    department: z.string().min(1).max(100).optional().openapi({ example: "Engineering" }),
+    limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ example: 50 }),
     cursor: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,400}$/, "must be a nextCursor from a previous page")

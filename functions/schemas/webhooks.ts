@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_ID } from "../auth/webhook-signature";
+import { EXAMPLE_IDS } from "./common";
 
 export const webhookBody = z
   .object({
@@ -8,7 +9,7 @@ export const webhookBody = z
   })
   .strict()
   .refine((body) => (body.userIds?.length ?? 0) + (body.courseIds?.length ?? 0) > 0, "name at least one userId or courseId")
-  .openapi("WebhookRefresh");
+  .openapi("WebhookRefresh", { example: { userIds: [EXAMPLE_IDS.learner], courseIds: [EXAMPLE_IDS.course] } });
 
 export const webhookHeaders = z.object({
   "x-webhook-service": z.string().openapi({ description: "The sending service, e.g. assessment" }),
