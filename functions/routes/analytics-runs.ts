@@ -17,6 +17,13 @@ const refreshRoute = createRoute({
   tags,
   security,
   summary: "Queue a pipeline run for the caller's scope (joins one already queued)",
+  description: [
+    "Without a body: a learner's own analytics (a user run), every course a trainer teaches (one course run each; 409 `nothing-to-refresh` for a trainer who teaches none), an admin's organisation. With `userId` or `courseId`: that learner or course, if in the caller's scope (404 otherwise).",
+    "",
+    "A request for a scope that already has a queued run joins it (`joined: true`), unless that run is stuck: queued and not started `RUN_START_GRACE_SECONDS` after its debounce, or without any step starting or finishing for `RUN_STALL_SECONDS`. A stuck run is marked failed (its `error` says why) and a new run is queued.",
+    "",
+    "The 202 body lists every run in `runs`; `runId` and `joined` repeat the first, which `Location` points at.",
+  ].join("\n"),
   middleware: [requireRole()] as const,
   request: {
     query: noQuery,
@@ -37,7 +44,7 @@ const refreshRoute = createRoute({
   },
   responses: {
     202: { description: "Queued", content: { "application/json": { schema: queuedRunSchema } } },
-    ...problemResponses(400, 401, 403, 404, 413, 415, 429, 503),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429, 503),
   },
 });
 
@@ -61,9 +68,10 @@ export function registerRunRoutes(app: OpenAPIHono<AppEnv>): void {
     const caller = c.get("caller");
     // Each run costs nine upstream calls per learner: refreshes have their own, lower limit.
     rejectIfLimited(await consume(c, "analyticsRefresh", caller.userId), "refresh requests");
-    const { runId, joined } = await refreshForCaller(c.get("clients"), c.env, caller, c.req.valid("json") ?? {});
+    const runs = await refreshForCaller(c.get("clients"), c.env, caller, c.req.valid("json") ?? {});
+    const [{ runId, joined }] = runs;
     c.header("Location", `/api/v1/analytics/runs/${runId}`);
-    return c.json({ runId, status: "queued" as const, joined }, 202);
+    return c.json({ runId, status: "queued" as const, joined, runs }, 202);
   });
 
   app.openapi(runRoute, async (c) => {

@@ -11,9 +11,23 @@ export const refreshBody = z
 
 export const queuedRunSchema = z
   .object({
-    runId: z.uuid(),
+    runId: z.uuid().openapi({ description: "The first of `runs` (the one `Location` points at)" }),
     status: z.literal("queued"),
-    joined: z.boolean().openapi({ description: "True when an already queued run for this scope was joined" }),
+    joined: z.boolean().openapi({ description: "True when an already queued run for the first run's scope was joined" }),
+    runs: z
+      .array(
+        z.object({
+          runId: z.uuid(),
+          scope: z.enum(["user", "course", "organization"]),
+          scopeId: z.uuid(),
+          joined: z.boolean().openapi({ description: "True when an already queued run for this scope was joined" }),
+        }),
+      )
+      .min(1)
+      .openapi({
+        description:
+          "Every run queued or joined: one, except for a trainer's refresh without a body, which queues one run per course they teach",
+      }),
   })
   .openapi("QueuedRun");
 

@@ -3,6 +3,7 @@ import { ownEntry } from "../../core/codecs/own";
 import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
 import { log } from "../../core/logger";
+import { coursesTaughtBy } from "../../db/queries/analytics-reads";
 import { findRun, finishRun, queueRun, type RunScope, stepsOfRun } from "../../db/queries/runs";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { dedupId } from "../../jobs/publisher";
@@ -115,26 +116,44 @@ export async function describeRun(clients: Clients, run: NonNullable<Awaited<Ret
   };
 }
 
-/** What the caller asked to refresh: a learner, a course, or (by default) themself or, for an admin, the organisation. */
-function refreshScope(caller: Caller, body: { userId?: string; courseId?: string }): RunRequest {
+/**
+ * What the caller asked to refresh, within their scope: the learner or course the body names, or
+ * by default the caller's own analytics: a learner's own, every course a trainer teaches (a trainer
+ * is not a learner: a run over them would compute nothing), an admin's organisation.
+ */
+async function refreshRequests(clients: Clients, caller: Caller, body: { userId?: string; courseId?: string }): Promise<RunRequest[]> {
   const { organizationId } = caller;
-  if (body.courseId) return { organizationId, scope: "course", scopeId: body.courseId };
-  if (body.userId) return { organizationId, scope: "user", scopeId: body.userId };
-  if (caller.role === "org_admin") return { organizationId, scope: "organization", scopeId: organizationId };
-  return { organizationId, scope: "user", scopeId: caller.userId };
+  if (body.courseId) {
+    await assertCanAccess(clients.db, caller, { kind: "course", id: body.courseId });
+    return [{ organizationId, scope: "course", scopeId: body.courseId }];
+  }
+  if (body.userId) {
+    await assertCanAccess(clients.db, caller, { kind: "user", id: body.userId });
+    return [{ organizationId, scope: "user", scopeId: body.userId }];
+  }
+  if (caller.role === "org_admin") return [{ organizationId, scope: "organization", scopeId: organizationId }];
+  if (caller.role === "trainer") {
+    const courses = await coursesTaughtBy(clients.db, caller.userId);
+    if (courses.length === 0) {
+      throw new ProblemError(409, "nothing-to-refresh", "You teach no course: name a learner (userId) or a course (courseId) to refresh.");
+    }
+    return courses.map((course) => ({ organizationId, scope: "course" as const, scopeId: course.id }));
+  }
+  return [{ organizationId, scope: "user", scopeId: caller.userId }];
 }
 
-/** Queues (or joins) a run for what the caller asked to refresh, within their scope. */
-export async function refreshForCaller(clients: Clients, env: Env, caller: Caller, body: { userId?: string; courseId?: string }) {
-  const scope = refreshScope(caller, body);
-  if (scope.scope !== "organization") {
-    await assertCanAccess(
-      clients.db,
-      caller,
-      scope.scope === "course" ? { kind: "course", id: scope.scopeId } : { kind: "user", id: scope.scopeId },
-    );
-  }
-  return requestRun(clients, env, scope);
+/** Queues (or joins) the runs for what the caller asked to refresh, within their scope: at least one. */
+export async function refreshForCaller(
+  clients: Clients,
+  env: Env,
+  caller: Caller,
+  body: { userId?: string; courseId?: string },
+): Promise<[QueuedRun, ...QueuedRun[]]> {
+  const [first, ...others] = await refreshRequests(clients, caller, body);
+  if (!first) throw new Error("a refresh always names at least one run");
+  const runs: [QueuedRun, ...QueuedRun[]] = [await requestRun(clients, env, first)];
+  for (const request of others) runs.push(await requestRun(clients, env, request));
+  return runs;
 }
 
 /** A run the caller may see, stage by stage (404 for a run outside their scope, as for none). */
