@@ -16,9 +16,42 @@ export interface Translation {
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 
 /**
+ * What Upstash enforces for a script flagged `allow-key-locking` (it locks only the keys in KEYS):
+ * every key a `redis.call`/`redis.pcall` touches must be one of KEYS, and commands that need the
+ * whole database are refused. Redis does not check this outside a cluster, so the stand-in does:
+ * this Lua, put on the script's second line (line numbers in errors stay right), checks each call
+ * before making it. Where a command's keys are: all its arguments (`ALL_KEYS`), every other one
+ * from the first (`PAIRS`), none (`KEYLESS`), else the first argument; the commands of this
+ * project's scripts and of @upstash/ratelimit's are all covered.
+ */
+const KEY_CHECK = [
+  "local __declared = {} for _, key in ipairs(KEYS) do __declared[key] = true end",
+  "local __all = {EXISTS=true, DEL=true, UNLINK=true, MGET=true, TOUCH=true, WATCH=true, SINTER=true, SUNION=true, SDIFF=true}",
+  "local __pairs = {MSET=true, MSETNX=true}",
+  "local __keyless = {TIME=true, PING=true, ECHO=true}",
+  "local __global = {FLUSHDB=true, FLUSHALL=true, KEYS=true, SCAN=true, RANDOMKEY=true, DBSIZE=true, SWAPDB=true}",
+  "local function __check(command, ...)",
+  "  local name = string.upper(tostring(command))",
+  "  if __global[name] then error('ERR ' .. name .. ' is not allowed in a script with allow-key-locking', 0) end",
+  "  if __keyless[name] then return end",
+  "  local args, last, step = {...}, 1, 1",
+  "  if __all[name] then last = select('#', ...) elseif __pairs[name] then last, step = select('#', ...), 2 end",
+  "  for i = 1, last, step do",
+  "    local key = args[i]",
+  "    if key ~= nil and not __declared[tostring(key)] then",
+  "      error('ERR script tried accessing undeclared key ' .. tostring(key) .. ' (allow-key-locking: every key must be in KEYS)', 0)",
+  "    end",
+  "  end",
+  "end",
+  "local function __call(command, ...) __check(command, ...) return redis.call(command, ...) end",
+  "local function __pcall(command, ...) __check(command, ...) return redis.pcall(command, ...) end",
+].join(" ");
+
+/**
  * Lets Redis run scripts written for Upstash. Dropping the Upstash-only flags changes a script's
  * SHA-1, so this remembers, for each such script, the hash Redis knows it by: EVALSHA, SCRIPT LOAD
- * and SCRIPT EXISTS keep working with the hash the client computed from the original text.
+ * and SCRIPT EXISTS keep working with the hash the client computed from the original text. A
+ * script flagged `allow-key-locking` also gets the key check Upstash makes (`KEY_CHECK`).
  */
 export class ScriptTranslator {
   readonly #redisSha = new Map<string, string>();
@@ -62,7 +95,10 @@ export class ScriptTranslator {
       .filter(Boolean)
       .join(" ");
     if (kept === shebang) return script;
-    const adapted = kept + script.slice(shebang.length);
+    const body = script.slice(shebang.length);
+    const flags = /(?:^| )flags=([^ ]*)/.exec(shebang)?.[1]?.split(",") ?? [];
+    const locksKeys = flags.includes("allow-key-locking");
+    const adapted = kept + (locksKeys ? withKeyCheck(body) : body);
     this.#redisSha.set(sha1(script), sha1(adapted));
     return adapted;
   }
@@ -70,4 +106,10 @@ export class ScriptTranslator {
   #shaInRedis(sha: string): string {
     return this.#redisSha.get(sha.toLowerCase()) ?? sha;
   }
+}
+
+/** The script's body (from the newline after its shebang) with every Redis call going through the key check. */
+function withKeyCheck(body: string): string {
+  const calls = body.replace(/\bredis\.call\s*\(/g, "__call(").replace(/\bredis\.pcall\s*\(/g, "__pcall(");
+  return calls.startsWith("\n") ? `\n${KEY_CHECK} ${calls.slice(1)}` : calls;
 }

@@ -218,6 +218,22 @@ describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
     expect(await redis.scriptExists(sha1(script))).toEqual([1]);
   });
 
+  it("refuses, as Upstash does, a script with allow-key-locking that touches a key not in KEYS", async () => {
+    const [declared, other] = [key("declared"), key("undeclared")];
+    await redis.set(declared, 1);
+    const strays = "#!lua flags=allow-key-locking\nlocal mine = redis.call('GET', KEYS[1])\nreturn redis.call('GET', ARGV[1])";
+    await expect(redis.eval(strays, [declared], [other])).rejects.toThrow(/undeclared key/);
+    // Multi-key commands are checked on every key, pcall like call; commands on the whole database are refused.
+    const multi = "#!lua flags=allow-key-locking\nreturn redis.pcall('EXISTS', KEYS[1], ARGV[1])";
+    await expect(redis.eval(multi, [declared], [other])).rejects.toThrow(/undeclared key/);
+    expect(await redis.eval(multi, [declared, other], [other])).toBe(1);
+    await expect(redis.eval("#!lua flags=allow-key-locking\nreturn redis.call('FLUSHDB')", [], [])).rejects.toThrow(/not allowed/);
+    // Keys named in KEYS are fine, however the script builds the string; without the flag nothing is checked.
+    const declares = "#!lua flags=allow-key-locking\nreturn redis.call('GET', ARGV[1] .. ARGV[2])";
+    expect(await redis.eval(declares, [`${declared}x`], [declared, "x"])).toBeNull();
+    expect(await redis.eval("return redis.call('GET', ARGV[1])", [], [declared])).toBe(1);
+  });
+
   it("limits with @upstash/ratelimit's sliding window", async () => {
     await freshWindow(10_000);
     const limiter = new Ratelimit({
