@@ -4,9 +4,10 @@ import type { Redis } from "@upstash/redis/cloudflare";
 export type CacheSubject = { kind: "learner" | "trainer" | "course" | "organization"; id: string };
 
 /**
- * Cached answers live under keys that embed their subject's version. Invalidating a subject is
- * one INCR of its version (O(1), no KEYS or SCAN): readers build the new key and miss, and the
- * old entries expire by their TTL.
+ * Each cached answer is stamped with the version of its subject it was built for. Invalidating a
+ * subject is one INCR of its version (O(1), no KEYS or SCAN): readers compare the stamp with the
+ * version in the same script call and miss, and the next answer they build overwrites the entry
+ * (functions/services/analytics-cache.ts).
  */
 export const versionKey = ({ kind, id }: CacheSubject) => `cache:version:${kind}:${id}`;
 

@@ -4,6 +4,7 @@ import type { AuthenticatedEnv } from "../app-env";
 import { type Caller, unauthorized } from "../auth/access-token";
 import { ROLES, type Role } from "../auth/roles";
 import { isRevoked } from "../services/revocation";
+import { countsWithCacheRead } from "./rate-limit";
 
 /** The request's credential if it names an allowed role, set as the route's caller; else the 401 or 403. */
 function admit(c: Context<AuthenticatedEnv>, allowed: Set<string>): Caller {
@@ -31,13 +32,15 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<AuthenticatedEn
 }
 
 /**
- * As `requireRole`, for routes whose single cache read also checks revocation (in the same Redis
- * round trip), so a cached answer costs no extra round trip. Such a route must do that check.
+ * As `requireRole`, for routes whose cache read (`serveCached`) also checks revocation and counts
+ * the request against the rate limit, all in the same Redis request: a cached answer costs one
+ * REST round trip in all. The global limiter sees this middleware in the route's list and leaves
+ * the count to the cache read. Such a route must reach `serveCached` or answer with an error.
  */
 export function requireRoleRevocationInCacheRead(...roles: Role[]): MiddlewareHandler<AuthenticatedEnv> {
   const allowed = allowedRoles(roles);
-  return async (c, next) => {
+  return countsWithCacheRead<MiddlewareHandler<AuthenticatedEnv>>(async (c, next) => {
     admit(c, allowed);
     await next();
-  };
+  });
 }

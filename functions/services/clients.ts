@@ -26,6 +26,10 @@ export function getClients(env: Env): Clients {
         // retry included), and each caller decides how to degrade (README: failure policy).
         retry: { retries: 1, backoff: () => 50 },
         signal: () => AbortSignal.timeout(env.REDIS_TIMEOUT_MS),
+        // Commands issued in the same tick travel in one `/pipeline` REST request (the client's
+        // default, stated because the cached analytics read relies on it: its rate-limit count
+        // and its cache read are one round trip; see serveCached).
+        enableAutoPipelining: true,
       }),
       publisher: qstashPublisher(env),
     };
