@@ -127,7 +127,7 @@ export async function serveCached(
   if (read?.entry && !refresh) return respond(c, read.entry, "HIT");
 
   const latest = read?.lock === "held" ? await waitForBuilder(c, redis, subject, variant, read, token) : read;
-  if (latest?.entry) return respond(c, latest.entry, "HIT");
+  if (latest?.entry && !refresh) return respond(c, latest.entry, "HIT");
 
   startTime(c, "db");
   let built: Built;
