@@ -10,7 +10,7 @@
 // else by the rule of the importing layer.
 
 /** Everything of the project itself (as opposed to npm packages and node builtins). */
-const PROJECT = "^(core|db|jobs|functions|dev|test|eval|bench|docs)/|^[^/]+\\.(ts|mts|cts|js|mjs|cjs|json)$";
+const PROJECT = "^(core|db|jobs|functions|client|dev|test|eval|bench|docs)/|^[^/]+\\.(ts|mts|cts|js|mjs|cjs|json)$";
 /** The programs around the product: the local stack, the tests, the evaluation, the benchmark. */
 const NOT_PRODUCTION = "^(dev|test|eval|bench)/";
 /** Tests may import anything. */
@@ -105,6 +105,27 @@ module.exports = {
       severity: "error",
       from: { path: "^eval/", pathNot: TESTS },
       to: { path: PROJECT, pathNot: "^(core|jobs|eval)/" },
+    },
+    {
+      name: "client-imports-only-client",
+      comment:
+        "client/ is the typed client dashboards import (openapi-fetch over the types generated from the OpenAPI " +
+        "document): it may import only its own files and npm packages, so it runs in any browser or Node. " +
+        "Nothing of the product imports it back: core/, db/, jobs/ and functions/ are held to that by their own rules " +
+        "(client/ is part of PROJECT). Only its generator, client/generate/, reads the app (functions/app.ts) to " +
+        "write the document.",
+      severity: "error",
+      from: { path: "^client/", pathNot: [...TESTS, "^client/generate/"] },
+      to: { path: PROJECT, pathNot: "^client/" },
+    },
+    {
+      name: "client-generator-reads-only-the-app",
+      comment:
+        "client/generate/ builds the OpenAPI document from the code (createApp, openApiObject) and writes client/: " +
+        "it may import functions/app.ts and its environment type, and client/, nothing else of the project.",
+      severity: "error",
+      from: { path: "^client/generate/", pathNot: TESTS },
+      to: { path: PROJECT, pathNot: ["^client/", "^functions/(app|app-env)\\.ts$"] },
     },
   ],
   options: {
