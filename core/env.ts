@@ -164,6 +164,10 @@ export const envSchema = z
     PUBLIC_BASE_URL: url.optional(),
     /** Comma-separated dashboard origins allowed by CORS; none by default. */
     CORS_ORIGINS: origins,
+    /** The reference dashboard at `/`: "true" or "false"; unset, it is on in development only. */
+    DASHBOARD_ENABLED: z.enum(["true", "false"]).optional(),
+    /** Workers static assets (wrangler.toml `[assets]`), through which the Worker serves the dashboard's files. */
+    ASSETS: z.custom<Fetcher>((value) => typeof (value as Fetcher | undefined)?.fetch === "function").optional(),
   })
   .superRefine((env, ctx) => {
     const external = [env.EXTERNAL_JWT_JWKS_URL, env.EXTERNAL_JWT_PUBLIC_KEY].filter(Boolean).length;

@@ -18,6 +18,7 @@ import { rateLimit } from "./middleware/rate-limit";
 import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerRunRoutes } from "./routes/analytics-runs";
 import { registerAuthRoutes } from "./routes/auth";
+import { registerDashboardRoutes } from "./routes/dashboard";
 import { liveBody, registerHealthRoutes } from "./routes/health";
 import { jobRoutes } from "./routes/jobs";
 import { registerReportRoutes } from "./routes/reports";
@@ -27,10 +28,14 @@ import { registerWebhookRoutes } from "./routes/webhooks";
 /** Caller-supplied request ids are kept only when short and plain, so logs stay safe to parse. */
 const REQUEST_ID_LIMIT = 128;
 
-/** An API serves JSON only: nothing may be framed, run or loaded from its responses. */
+/**
+ * An API serves JSON only: nothing may be framed, run or loaded from its responses. A page this
+ * Worker serves (the dashboard) sets its own policy, which is kept (`overwrite: false`).
+ */
 const apiSecureHeaders = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   xFrameOptions: "DENY",
+  overwrite: false,
 });
 
 function withCommonMiddleware<T extends Hono<any>>(app: T): T {
@@ -65,6 +70,8 @@ const dashboardCors = cors({
 /** The API: middleware in request order, then every route. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = withCommonMiddleware(new OpenAPIHono<AppEnv>({ defaultHook: validationHook }));
+  // The reference dashboard's page and files (404 unless enabled), before CORS and the clients.
+  registerDashboardRoutes(app);
   app.use(dashboardCors);
   app.use(clients);
   // Registered before the guards below, so probes are never authenticated nor rate limited.

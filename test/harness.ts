@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildDashboard } from "../dashboard/build";
 import { freePort } from "../dev/ports";
 import { type Stack, type StackOptions, startStack } from "../dev/stack";
 import { type RunningWorker, startWorker } from "./worker";
@@ -11,6 +12,8 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
+let dashboardBuilt: Promise<void> | undefined;
+
 /**
  * The whole system for one test file: the local stack on a throw-away embedded Postgres, and the
  * Worker in workerd pointed at it. Each file gets its own, so files never share state.
@@ -19,6 +22,8 @@ export async function startTestApi(
   vars: Record<string, string> = {},
   stackOptions: Pick<StackOptions, "qstashRetryBaseDelayMs" | "log"> = {},
 ): Promise<TestApi> {
+  // The dashboard's bundle (public/dashboard/app.js, not committed), once per test process.
+  await (dashboardBuilt ??= buildDashboard());
   const dataDir = mkdtempSync(join(tmpdir(), "analytics-api-"));
   // The port is chosen first: the stack must know where QStash is to deliver job steps.
   const port = await freePort();
