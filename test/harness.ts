@@ -15,6 +15,14 @@ export interface TestApi {
 let dashboardBuilt: Promise<void> | undefined;
 
 /**
+ * The circuit breaker keeps its failure counts in the file's one Redis, so without this one test's
+ * upstream failures (a fault it sets, or timeouts on a busy machine) would open circuits for the
+ * tests after it, for a minute, and their runs would fail or miss sources: the order would matter.
+ * A file that tests the breaker itself sets CIRCUIT_FAILURE_THRESHOLD back.
+ */
+const CIRCUITS_THAT_STAY_CLOSED = { CIRCUIT_FAILURE_THRESHOLD: "100" };
+
+/**
  * The whole system for one test file: the local stack on a throw-away embedded Postgres, and the
  * Worker in workerd pointed at it. Each file gets its own, so files never share state.
  */
@@ -29,7 +37,7 @@ export async function startTestApi(
   const port = await freePort();
   const stack = await startStack({ dataDir, persistent: false, workerUrl: `http://127.0.0.1:${port}`, ...stackOptions });
   try {
-    const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...vars }, port);
+    const worker = await startWorker({ ...stack.vars, ENVIRONMENT: "test", ...CIRCUITS_THAT_STAY_CLOSED, ...vars }, port);
     return {
       stack,
       worker,
