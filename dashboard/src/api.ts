@@ -1,19 +1,13 @@
 /**
- * The dashboard's one data layer: every call to the API goes through here, so switching to the
- * generated client is a change of this file only. GET answers are revalidated with their ETag:
- * the last body of each URL is kept, and a 304 reuses it.
+ * The dashboard's one data layer: every call to the API goes through the typed client (client/,
+ * openapi-fetch over the types generated from the API's OpenAPI document). GET answers of the
+ * analytics are revalidated with their ETag: the last body of each URL is kept, and a 304 reuses it.
  */
+import { createAnalyticsClient, type Schemas } from "../../client";
 
-export type TimeRange = "7d" | "30d" | "90d" | "1y";
+export type TimeRange = Schemas["LearnerAnalytics"]["timeRange"];
 
-export interface Profile {
-  id: string;
-  email: string;
-  name: string;
-  role: "learner" | "trainer" | "org_admin";
-  department: string | null;
-  organization: { id: string; name: string };
-}
+export type Profile = Schemas["Profile"];
 
 /** A failed call: the problem's title and detail when the API sent one, else what the browser said. */
 export class ApiError extends Error {
@@ -48,58 +42,61 @@ export interface Api {
   reportDownload(id: string): Promise<{ url: string; expiresAt: string }>;
 }
 
+/** `data`, or an ApiError from the problem+json body (or the status) of any other answer. */
+function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.data !== undefined) return result.data;
+  const problem = result.error as { title?: string; detail?: string } | undefined;
+  throw new ApiError(result.response.status, problem?.detail ?? problem?.title ?? `HTTP ${result.response.status}`);
+}
+
+/** What the browser throws when it never got an answer (network down, CORS refused). */
+const unreachable = (error: unknown) =>
+  new ApiError(0, `The API could not be reached (${error instanceof Error ? error.message : String(error)})`);
+
 export function createApi(baseUrl: string): Api {
   let accessToken: string | null = null;
   const kept = new Map<string, { etag: string; body: unknown }>();
+  const client = createAnalyticsClient({ baseUrl: baseUrl || location.origin, getToken: () => accessToken });
 
-  async function call(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (accessToken) headers.set("Authorization", `Bearer ${accessToken}`);
-    if (init.body) headers.set("Content-Type", "application/json");
-    let response: Response;
+  /** Runs one client call, turning a fetch that never answered into an ApiError. */
+  async function call<R>(request: () => Promise<R>): Promise<R> {
     try {
-      response = await fetch(`${baseUrl}${path}`, { ...init, headers });
+      return await request();
     } catch (error) {
-      throw new ApiError(0, `The API could not be reached (${error instanceof Error ? error.message : String(error)})`);
+      throw unreachable(error);
     }
-    if (response.status >= 400) {
-      const problem = (await response.json().catch(() => null)) as { title?: string; detail?: string } | null;
-      throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `HTTP ${response.status}`);
-    }
-    return response;
   }
-
-  const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await call(path, init)).json() as Promise<T>;
-  const post = <T>(path: string, body?: unknown) =>
-    json<T>(path, { method: "POST", body: body === undefined ? null : JSON.stringify(body) });
 
   return {
     async signIn(email, password) {
-      const tokens = await post<{ accessToken: string }>("/api/v1/auth/login", { email, password });
+      const tokens = unwrap(await call(() => client.POST("/api/v1/auth/login", { body: { email, password } })));
       accessToken = tokens.accessToken;
       kept.clear();
     },
     async signOut() {
-      if (accessToken) await call("/api/v1/auth/logout", { method: "POST" }).catch(() => undefined);
+      if (accessToken) await client.POST("/api/v1/auth/logout").catch(() => undefined);
       accessToken = null;
       kept.clear();
     },
-    profile: () => json<Profile>("/api/v1/auth/profile"),
-    async analytics<T>(kind: string, timeRange: TimeRange) {
-      const path = `/api/v1/analytics/${kind}?timeRange=${timeRange}`;
-      const previous = kept.get(path);
-      const response = await call(path, previous ? { headers: { "If-None-Match": previous.etag } } : {});
-      if (response.status === 304 && previous) return { body: previous.body as T, notModified: true };
-      const body = (await response.json()) as T;
-      const etag = response.headers.get("ETag");
-      if (etag) kept.set(path, { etag, body });
-      else kept.delete(path);
+    profile: async () => unwrap(await call(() => client.GET("/api/v1/auth/profile"))),
+    async analytics<T>(kind: "learner" | "trainer" | "organization", timeRange: TimeRange) {
+      const path = `/api/v1/analytics/${kind}` as const;
+      const key = `${path}?timeRange=${timeRange}`;
+      const previous = kept.get(key);
+      const headers = previous ? { "If-None-Match": previous.etag } : {};
+      const result = await call(() => client.GET(path, { params: { query: { timeRange } }, headers }));
+      if (result.response.status === 304 && previous) return { body: previous.body as T, notModified: true };
+      const body = unwrap(result) as T;
+      const etag = result.response.headers.get("ETag");
+      if (etag) kept.set(key, { etag, body });
+      else kept.delete(key);
       return { body, notModified: false };
     },
-    refresh: () => post("/api/v1/analytics/refresh"),
-    run: (id) => json(`/api/v1/analytics/runs/${id}`),
-    generateReport: (request) => post("/api/v1/reports/generate", request),
-    reportStatus: (id) => json(`/api/v1/reports/${id}/status`),
-    reportDownload: (id) => json(`/api/v1/reports/${id}/download`),
+    refresh: async () => unwrap(await call(() => client.POST("/api/v1/analytics/refresh", {}))),
+    run: async (id) => unwrap(await call(() => client.GET("/api/v1/analytics/runs/{id}", { params: { path: { id } } }))),
+    generateReport: async (request) =>
+      unwrap(await call(() => client.POST("/api/v1/reports/generate", { body: request as Schemas["GenerateReport"] }))),
+    reportStatus: async (id) => unwrap(await call(() => client.GET("/api/v1/reports/{id}/status", { params: { path: { id } } }))),
+    reportDownload: async (id) => unwrap(await call(() => client.GET("/api/v1/reports/{id}/download", { params: { path: { id } } }))),
   };
 }
