@@ -30,7 +30,7 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   for (const child of children) if (child !== null) node.append(child);
   return node;
 }
-const fmt = (value: unknown) => (value === null || value === undefined ? "—" : typeof value === "number" ? String(value) : String(value));
+const fmt = (value: unknown) => (value === null || value === undefined ? "—" : String(value));
 const figure = (name: string, label: string, value: unknown) =>
   el("div", { class: "figure" }, el("span", { class: "label" }, label), el("span", { class: "value", "data-figure": name }, fmt(value)));
 const pct = (share: number | null | undefined) => (share === null || share === undefined ? "—" : `${Math.round(share * 1000) / 10}%`);
