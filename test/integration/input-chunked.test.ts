@@ -2,6 +2,9 @@ import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
 
+/** How long a request may go unanswered before the connection counts as stalled (well inside the test timeout). */
+const STALL_MS = 20_000;
+
 let api: TestApi;
 
 beforeAll(async () => {
@@ -33,7 +36,8 @@ function send(agent: Agent, method: string, path: string, chunks: string[] = [])
       },
     );
     req.on("error", reject);
-    req.setTimeout(5_000, () => req.destroy(new Error(`no answer to ${method} ${path} in 5 s`)));
+    // A stalled connection never answers; the bound is generous so a busy machine is not mistaken for one.
+    req.setTimeout(STALL_MS, () => req.destroy(new Error(`no answer to ${method} ${path} in ${STALL_MS} ms`)));
     // The server may answer (and stop reading) before the whole body is written.
     req.on("socket", (socket) => socket.on("error", () => {}));
     for (const chunk of chunks) req.write(chunk);
