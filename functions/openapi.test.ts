@@ -9,8 +9,8 @@ import { type Env, loadEnv } from "../core/env";
 import { productionEnv } from "../test/env-fixture";
 import { createApp, openApiObject } from "./app";
 
-/** Routes that are not part of the public API: the job steps (QStash only) and the document itself. */
-const INTERNAL = [/^\/jobs\//, /^\/api\/v1\/openapi\.json$/];
+/** Routes that are not part of the public API: the job steps (QStash only), the document itself, and the reference dashboard's page and files. */
+const INTERNAL = [/^\/jobs\//, /^\/api\/v1\/openapi\.json$/, /^\/$/, /^\/dashboard\//];
 
 /** The public base URL of a deployment (example.com would be a lint warning, as it should be in production). */
 const PUBLIC_BASE_URL = "https://learning-analytics.acme.test";
