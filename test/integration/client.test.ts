@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnalyticsClient, createAnalyticsClient } from "../../client";
 import { startTestApi, type TestApi } from "../harness";
 import { eventually } from "../pipeline";
+import { login } from "../tokens";
 
 // The typed client (client/) against the Worker in workerd, as a dashboard uses it: sign in,
 // read learner analytics, refresh them, generate a report and follow it to its file.
@@ -19,8 +20,14 @@ afterAll(async () => {
   await api?.stop();
 });
 
+/** Each test but the sign-in's signs in first, so none depends on another having run. */
+const signIn = async () => {
+  accessToken = (await login(api.worker, "learner@acme.test")).accessToken;
+};
+
 describe("the typed client against the Worker", () => {
   it("signs in, then every request carries the bearer token", async () => {
+    accessToken = undefined;
     const unauthenticated = await client.GET("/api/v1/auth/profile");
     expect(unauthenticated.response.status).toBe(401);
     expect(unauthenticated.error).toMatchObject({ status: 401 });
@@ -36,6 +43,7 @@ describe("the typed client against the Worker", () => {
   });
 
   it("refreshes the learner's analytics, waits for the run, then reads them", { timeout: 120_000 }, async () => {
+    await signIn();
     const refresh = await client.POST("/api/v1/analytics/refresh", {});
     expect(refresh.response.status).toBe(202);
     const runId = refresh.data!.runId;
@@ -56,6 +64,7 @@ describe("the typed client against the Worker", () => {
   });
 
   it("generates a report and follows it to a signed download URL", { timeout: 60_000 }, async () => {
+    await signIn();
     const generate = await client.POST("/api/v1/reports/generate", { body: { type: "learner-progress", format: "csv", timeRange: "30d" } });
     expect(generate.response.status).toBe(202);
     const reportId = generate.data!.reportId;
@@ -74,6 +83,7 @@ describe("the typed client against the Worker", () => {
   });
 
   it("answers problems as typed errors: a body the API refuses comes back in `error`", async () => {
+    await signIn();
     // The client's types already refuse this body (client/client.test.ts); here the server does too.
     const refused = await client.POST("/api/v1/reports/generate", { body: { type: "learner-progress", format: "docx" } as never });
     expect(refused.response.status).toBe(400);
