@@ -105,12 +105,14 @@ return stored
 /**
  * A script issued without awaiting anything first: the command is queued on the client's
  * auto-pipeline in the same tick as the call, so a command issued next to it (the rate limiter's)
- * travels in the same REST request. Until this isolate knows the script's SHA-1 it sends EVAL
- * with the text (which also loads it); then EVALSHA, falling back to EVAL once after a NOSCRIPT
- * (Redis restarted or flushed its scripts).
+ * travels in the same REST request. Until one call of this isolate has gone through, it sends EVAL
+ * with the text (which also loads it into Redis: no EVALSHA answered NOSCRIPT, which would cost a
+ * second round trip); then EVALSHA with the SHA-1, falling back to EVAL after a NOSCRIPT (Redis
+ * restarted or flushed its scripts).
  */
 class Script {
   #sha: string | undefined;
+  #loaded = false;
 
   constructor(readonly text: string) {
     void crypto.subtle.digest("SHA-1", new TextEncoder().encode(text)).then((digest) => {
@@ -119,9 +121,14 @@ class Script {
   }
 
   run(redis: Redis, keys: string[], args: string[]): Promise<unknown> {
-    if (!this.#sha) return redis.eval(this.text, keys, args);
+    const evaluate = () =>
+      redis.eval(this.text, keys, args).then((reply) => {
+        this.#loaded = true;
+        return reply;
+      });
+    if (!this.#loaded || !this.#sha) return evaluate();
     return redis.evalsha(this.#sha, keys, args).catch((error: unknown) => {
-      if (error instanceof Error && error.message.includes("NOSCRIPT")) return redis.eval(this.text, keys, args);
+      if (error instanceof Error && error.message.includes("NOSCRIPT")) return evaluate();
       throw error;
     });
   }
