@@ -59,6 +59,7 @@ describe("applyMigrations", () => {
   });
 
   it("enforces lower-case emails", async () => {
+    await applyMigrations(postgres.url); // the schema, whichever test runs first (applying again changes nothing)
     const org = await client.query("insert into organizations (slug, name) values ('case-test', 'Case') returning id");
     await expect(
       client.query("insert into users (organization_id, email, name, role) values ($1, 'Mixed@Case.test', 'M', 'learner')", [
