@@ -67,3 +67,20 @@ export async function fault(api: TestApi, service: string | null, mode: "ok" | "
     body: service ? JSON.stringify({ mode }) : undefined,
   });
 }
+
+/**
+ * Starts the nightly run through the scheduled route (as the cron trigger does) and waits until
+ * it has finished; returns its final row.
+ */
+export async function runNightly(api: TestApi, db: { client: pg.Client }, timeoutMs = 120_000) {
+  const response = await api.worker.fetch("/__scheduled?cron=0+2+*+*+*");
+  if (response.status !== 200) throw new Error(`the scheduled route answered ${response.status}`);
+  return eventually(
+    async () => {
+      const row = (await db.client.query("select id, status, error from pipeline_runs where scope = 'nightly'")).rows[0];
+      return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
+    },
+    timeoutMs,
+    "the nightly run",
+  );
+}

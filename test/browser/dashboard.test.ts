@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
-import { database, eventually } from "../pipeline";
+import { database, runNightly } from "../pipeline";
 import { bearer, login } from "../tokens";
 import { readJson } from "../worker";
 import { launchBrowser } from "./browser";
@@ -32,15 +32,7 @@ beforeAll(async () => {
   });
   const db = await database(api);
   try {
-    expect((await api.worker.fetch("/__scheduled?cron=0+2+*+*+*")).status).toBe(200);
-    await eventually(
-      async () => {
-        const row = (await db.client.query("select status from pipeline_runs where scope = 'nightly'")).rows[0];
-        return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
-      },
-      120_000,
-      "the nightly run",
-    );
+    await runNightly(api, db);
   } finally {
     await db.client.end();
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../harness";
-import { database, eventually } from "../pipeline";
+import { database, runNightly } from "../pipeline";
 import { bearer, login } from "../tokens";
 import { readJson } from "../worker";
 
@@ -23,15 +23,7 @@ beforeAll(async () => {
     RATE_LIMIT_ORG_ADMIN: unlimited,
   });
   db = await database(api);
-  expect((await api.worker.fetch("/__scheduled?cron=0+2+*+*+*")).status).toBe(200);
-  await eventually(
-    async () => {
-      const row = (await db.client.query("select status from pipeline_runs where scope = 'nightly'")).rows[0];
-      return row && row.status !== "queued" && row.status !== "running" ? row : undefined;
-    },
-    120_000,
-    "the nightly run",
-  );
+  await runNightly(api, db);
 }, 180_000);
 
 afterAll(async () => {
