@@ -58,7 +58,8 @@ export async function storedReports(db: Database, requestedBy: string): Promise<
   return { stored: row?.stored ?? 0, nextExpiry: row?.nextExpiry ?? null };
 }
 
-const metadata = {
+/** What a report was asked for: the render step's input. */
+const requested = {
   id: reports.id,
   organizationId: reports.organizationId,
   requestedBy: reports.requestedBy,
@@ -67,6 +68,10 @@ const metadata = {
   scopeType: reports.scopeType,
   scopeId: reports.scopeId,
   timeRange: reports.timeRange,
+};
+
+const metadata = {
+  ...requested,
   status: reports.status,
   error: reports.error,
   contentType: reports.contentType,
@@ -139,16 +144,7 @@ export async function claimReport(db: Database, id: string) {
     .update(reports)
     .set({ status: "rendering" })
     .where(and(eq(reports.id, id), sql`${reports.status} in ('queued', 'rendering', 'failed')`))
-    .returning({
-      id: reports.id,
-      organizationId: reports.organizationId,
-      requestedBy: reports.requestedBy,
-      type: reports.type,
-      format: reports.format,
-      scopeType: reports.scopeType,
-      scopeId: reports.scopeId,
-      timeRange: reports.timeRange,
-    });
+    .returning(requested);
   return row;
 }
 
