@@ -564,8 +564,11 @@ export interface components {
             scope: "user" | "course" | "organization" | "nightly";
             /** Format: uuid */
             scopeId: string | null;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed";
+            /**
+             * @description `partial`: a nightly run some of whose organisation runs failed while the others completed
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "partial" | "failed";
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

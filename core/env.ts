@@ -119,6 +119,21 @@ export const envSchema = z
     CIRCUIT_OPEN_SECONDS: positiveInt(60, 3_600),
     /** Learners per collect/analyze step: bounds each step's subrequests (9 per learner) and CPU. */
     PIPELINE_BATCH_SIZE: positiveInt(10, 100),
+    /**
+     * Steps of one organisation's run that QStash delivers at once (flow control keyed by the
+     * organisation): bounds the database sessions and upstream load a run of any size causes.
+     */
+    PIPELINE_PARALLELISM: positiveInt(8, 100),
+    /** Upstream calls a collect step has in flight at once; a Worker has 6 connections, the rest would queue. */
+    UPSTREAM_CONCURRENCY: positiveInt(6, 6),
+    /**
+     * Development and tests only (the hosted platform enforces its own): each invocation's outbound
+     * requests are counted and the next past LOCAL_SUBREQUEST_LIMIT throws, as in production, and at
+     * most LOCAL_CONNECTION_LIMIT are in flight at once (the rest wait). "off" disables both.
+     */
+    LOCAL_PLATFORM_LIMITS: z.enum(["enforce", "off"]).default("enforce"),
+    LOCAL_SUBREQUEST_LIMIT: positiveInt(1_000, 100_000),
+    LOCAL_CONNECTION_LIMIT: positiveInt(6, 1_000),
     /** Refresh requests and webhook pings for one scope within this many seconds join one run. */
     REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
     /**
@@ -157,6 +172,11 @@ export const envSchema = z
     REPORT_REUSE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
     /** Reports one user may hold (queued, rendering or ready, not expired); a request that would create one more answers 409. */
     REPORT_MAX_STORED_PER_USER: positiveInt(50, 10_000),
+    /**
+     * Largest report file stored. A Worker has 128 MB and renders in memory; a bigger report fails
+     * with a reason that says so (narrow the scope or the range) rather than exhaust the isolate.
+     */
+    REPORT_MAX_BYTES: positiveInt(16 * 1024 * 1024, 64 * 1024 * 1024),
     /**
      * This API's public base URL for links it hands out (report download URLs), never the request's
      * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).

@@ -29,5 +29,7 @@ export const aggregateMetrics = pgTable(
   (table) => [
     unique("aggregate_metrics_group_period_key").on(table.organizationId, table.level, table.groupKey, table.periodStart),
     index("aggregate_metrics_expires_idx").on(table.expiresAt),
+    // Deleting a run sets its aggregates' run_id to null: without this each delete scans the 7-year table.
+    index("aggregate_metrics_run_idx").on(table.runId),
   ],
 );

@@ -13,3 +13,5 @@ export * from "./skill-models";
 export * from "./webhook-deliveries";
 export * from "./reports";
 export * from "./access-revocations";
+export * from "./run-learners";
+export * from "./report-chunks";

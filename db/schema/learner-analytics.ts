@@ -27,5 +27,7 @@ export const learnerAnalytics = pgTable(
     unique("learner_analytics_run_user_key").on(table.runId, table.userId),
     index("learner_analytics_user_computed_idx").on(table.userId, table.computedAt),
     index("learner_analytics_expires_idx").on(table.expiresAt),
+    // The aggregate step reads the latest row of each learner of one organisation.
+    index("learner_analytics_organization_user_computed_idx").on(table.organizationId, table.userId, table.computedAt),
   ],
 );

@@ -3,7 +3,8 @@ import { type AnyPgColumn, boolean, index, integer, pgEnum, pgTable, text, times
 import { organizations } from "./organizations";
 
 export const runScope = pgEnum("run_scope", ["user", "course", "organization", "nightly"]);
-export const runStatus = pgEnum("run_status", ["queued", "running", "completed", "failed"]);
+/** `partial`: a nightly run some of whose organisation runs failed (the others completed). */
+export const runStatus = pgEnum("run_status", ["queued", "running", "completed", "partial", "failed"]);
 
 /**
  * One collect → analyze → aggregate run over a scope. Stage states, attempts and source coverage
@@ -34,5 +35,7 @@ export const pipelineRuns = pgTable(
     // At most one queued run per scope: refresh requests and webhook pings join it.
     uniqueIndex("pipeline_runs_one_queued_per_scope").on(table.scope, table.scopeId).where(sql`status = 'queued' and scope <> 'nightly'`),
     index("pipeline_runs_organization_created_idx").on(table.organizationId, table.createdAt),
+    // A nightly run settles when its last child finishes: its children are looked up by parent.
+    index("pipeline_runs_parent_idx").on(table.parentRunId),
   ],
 );

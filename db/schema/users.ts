@@ -24,6 +24,8 @@ export const users = pgTable(
   (table) => [
     uniqueIndex("users_email_key").on(table.email),
     index("users_organization_department_idx").on(table.organizationId, table.department),
+    // An organisation's learners in id order: the plan step fixes a run's batches from this.
+    index("users_organization_role_id_idx").on(table.organizationId, table.role, table.id),
     check("users_email_lower_case", sql`${table.email} = lower(${table.email})`),
   ],
 );

@@ -45,7 +45,9 @@ export const runSchema = z
     id: z.uuid(),
     scope: z.enum(["user", "course", "organization", "nightly"]),
     scopeId: z.uuid().nullable(),
-    status: z.enum(["queued", "running", "completed", "failed"]),
+    status: z.enum(["queued", "running", "completed", "partial", "failed"]).openapi({
+      description: "`partial`: a nightly run some of whose organisation runs failed while the others completed",
+    }),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
