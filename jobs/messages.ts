@@ -1,12 +1,20 @@
 import { z } from "zod";
 
 /** The job steps QStash delivers, each at `POST /jobs/<step>`. */
-export const JOB_STEPS = ["plan", "collect", "fit", "analyze", "aggregate", "nightly", "cleanup", "render"] as const;
+export const JOB_STEPS = ["plan", "fanout", "collect", "fit", "analyze", "aggregate", "nightly", "cleanup", "render"] as const;
 export type JobStep = (typeof JOB_STEPS)[number];
 
 /** A step of one run; `batch` numbers the learner batch (0 for steps that run once per run). */
 export const runStepMessage = z.object({ runId: z.uuid(), batch: z.number().int().min(0).default(0) }).strict();
 export type RunStepMessage = z.infer<typeof runStepMessage>;
+
+/** The per-batch steps a run fans out to. */
+export const FAN_OUT_STEPS = ["collect", "analyze"] as const;
+export type FanOutStep = (typeof FAN_OUT_STEPS)[number];
+
+/** Continues a fan-out: publishes `step` for the run's batches from `from` on (see jobs/fan-out.ts). */
+export const fanOutMessage = z.object({ runId: z.uuid(), step: z.enum(FAN_OUT_STEPS), from: z.number().int().min(1) }).strict();
+export type FanOutMessage = z.infer<typeof fanOutMessage>;
 
 /** Renders one report. */
 export const reportMessage = z.object({ reportId: z.uuid() }).strict();

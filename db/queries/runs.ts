@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { enrolments, pipelineRuns, pipelineSteps, users } from "../schema";
+import { pipelineRuns, pipelineSteps } from "../schema";
 
 export type RunScope = "user" | "course" | "organization" | "nightly";
 
@@ -183,36 +183,6 @@ export async function stepsOfRun(db: Database, runId: string) {
     .from(pipelineSteps)
     .where(eq(pipelineSteps.runId, runId))
     .orderBy(asc(pipelineSteps.step), asc(pipelineSteps.batch));
-}
-
-/** The learners a run covers, in a stable order, so batch k is the same learners on every delivery. */
-function learnersQuery(db: Database, run: { scope: RunScope; scopeId: string | null; organizationId: string | null }) {
-  const base = db.orm.selectDistinct({ id: users.id }).from(users);
-  switch (run.scope) {
-    case "user":
-      return base.where(and(eq(users.id, run.scopeId!), eq(users.organizationId, run.organizationId!)));
-    case "course":
-      return base
-        .innerJoin(enrolments, eq(enrolments.userId, users.id))
-        .where(and(eq(enrolments.courseId, run.scopeId!), eq(users.organizationId, run.organizationId!)));
-    case "organization":
-      return base.where(and(eq(users.organizationId, run.organizationId!), eq(users.role, "learner")));
-    case "nightly":
-      throw new Error("the nightly run has no learners of its own");
-  }
-}
-
-export async function countLearners(db: Database, run: Parameters<typeof learnersQuery>[1]): Promise<number> {
-  const [row] = await db.orm.select({ n: count() }).from(learnersQuery(db, run).as("learners"));
-  return row?.n ?? 0;
-}
-
-export async function learnerBatch(db: Database, run: Parameters<typeof learnersQuery>[1], batch: number, size: number): Promise<string[]> {
-  const rows = await learnersQuery(db, run)
-    .orderBy(asc(users.id))
-    .limit(size)
-    .offset(batch * size);
-  return rows.map((row) => row.id);
 }
 
 /** Organisation runs of a nightly run that have not finished yet. */

@@ -4,12 +4,13 @@ import { ownEntry } from "../../core/codecs/own";
 import { fieldErrors } from "../../core/errors/field-errors";
 import { ProblemError } from "../../core/errors/problem";
 import type { JobContext } from "../../jobs/context";
-import { type JobStep, reportMessage, runStepMessage, scheduledMessage } from "../../jobs/messages";
+import { fanOutMessage, type JobStep, reportMessage, runStepMessage, scheduledMessage } from "../../jobs/messages";
 import { aggregate } from "../../jobs/steps/aggregate";
 import { analyze } from "../../jobs/steps/analyze";
 import { cleanup } from "../../jobs/steps/cleanup";
 import { collect } from "../../jobs/steps/collect";
 import { failed } from "../../jobs/steps/failed";
+import { fanout } from "../../jobs/steps/fanout";
 import { fit } from "../../jobs/steps/fit";
 import { nightly } from "../../jobs/steps/nightly";
 import { plan } from "../../jobs/steps/plan";
@@ -31,6 +32,7 @@ const step =
 
 const STEPS: Record<JobStep, Handler> = {
   plan: step(runStepMessage, plan),
+  fanout: step(fanOutMessage, fanout),
   collect: step(runStepMessage, collect),
   fit: step(runStepMessage, fit),
   analyze: step(runStepMessage, analyze),

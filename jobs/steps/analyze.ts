@@ -1,12 +1,14 @@
 import { sha256Hex } from "../../core/codecs/digest";
 import { DAY_MS } from "../../core/domain/time";
 import { previousHashes, upsertLearnerAnalytics } from "../../db/queries/learner-analytics";
-import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
+import { batchLearners } from "../../db/queries/run-batches";
+import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { skillModelsOf } from "../../db/queries/skill-models";
 import { learnerSubject, snapshotsOf } from "../../db/queries/snapshots";
 import { gatherEvidence, type LearnerSnapshots } from "../analyze/evidence";
 import { learnerMetrics } from "../analyze/learner-metrics";
 import type { JobContext } from "../context";
+import { runFlow } from "../fan-out";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
@@ -21,7 +23,7 @@ export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage)
   const run = await findRun(ctx.db, runId);
   if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "analyze", batch, async () => {
-    const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
+    const learners = await batchLearners(ctx.db, runId, batch);
     const [snapshots, models, previous] = await Promise.all([
       snapshotsOf(ctx.db, runId, learners),
       skillModelsOf(ctx.db, run.organizationId!),
@@ -53,6 +55,10 @@ export async function analyze(ctx: JobContext, { runId, batch }: RunStepMessage)
     };
   });
   if ((await completedSteps(ctx.db, runId, "analyze")) >= (run.batchCount ?? 1)) {
-    await ctx.publisher.publish("aggregate", { runId, batch: 0 }, { deduplicationId: dedupId(runId, "aggregate", 0) });
+    await ctx.publisher.publish(
+      "aggregate",
+      { runId, batch: 0 },
+      { deduplicationId: dedupId(runId, "aggregate", 0), ...runFlow(ctx.env, run) },
+    );
   }
 }

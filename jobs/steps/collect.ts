@@ -1,10 +1,12 @@
 import { DAY_MS } from "../../core/domain/time";
-import { completedSteps, findRun, isFinished, learnerBatch } from "../../db/queries/runs";
+import { batchLearners } from "../../db/queries/run-batches";
+import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { learnerSubject, upsertSnapshots } from "../../db/queries/snapshots";
 import { CircuitBreakers } from "../collect/circuit-breaker";
 import { SERVICES, type ServiceName } from "../collect/contracts";
 import { fetchLearnerData, type SourceResult } from "../collect/sources";
 import type { JobContext } from "../context";
+import { runFlow } from "../fan-out";
 import type { RunStepMessage } from "../messages";
 import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
@@ -27,7 +29,7 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
   const run = await findRun(ctx.db, runId);
   if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "collect", batch, async () => {
-    const learners = await learnerBatch(ctx.db, run, batch, ctx.env.PIPELINE_BATCH_SIZE);
+    const learners = await batchLearners(ctx.db, runId, batch);
     const breakers = new CircuitBreakers(ctx.redis, {
       failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD,
       openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS,
@@ -80,9 +82,13 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
 
   if (run.fitModels) {
     if ((await completedSteps(ctx.db, runId, "collect")) >= (run.batchCount ?? 1)) {
-      await ctx.publisher.publish("fit", { runId, batch: 0 }, { deduplicationId: dedupId(runId, "fit", 0) });
+      await ctx.publisher.publish("fit", { runId, batch: 0 }, { deduplicationId: dedupId(runId, "fit", 0), ...runFlow(ctx.env, run) });
     }
   } else {
-    await ctx.publisher.publish("analyze", { runId, batch }, { deduplicationId: dedupId(runId, "analyze", batch) });
+    await ctx.publisher.publish(
+      "analyze",
+      { runId, batch },
+      { deduplicationId: dedupId(runId, "analyze", batch), ...runFlow(ctx.env, run) },
+    );
   }
 }

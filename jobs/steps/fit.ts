@@ -1,9 +1,9 @@
 import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { responseSequences, upsertSkillModels } from "../../db/queries/skill-models";
 import type { JobContext } from "../context";
+import { fanOut } from "../fan-out";
 import { fitBkt } from "../math";
 import type { RunStepMessage } from "../messages";
-import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 
 /** Below this many answers a fit says little; the skill keeps its previous (or default) parameters. */
@@ -27,7 +27,5 @@ export async function fit(ctx: JobContext, { runId }: RunStepMessage): Promise<v
     await upsertSkillModels(ctx.db, run.organizationId!, fits);
     return { skillsFitted: fits.length };
   });
-  for (let batch = 0; batch < (run.batchCount ?? 1); batch += 1) {
-    await ctx.publisher.publish("analyze", { runId, batch }, { deduplicationId: dedupId(runId, "analyze", batch) });
-  }
+  await fanOut(ctx, run, "analyze");
 }
