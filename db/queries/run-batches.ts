@@ -27,15 +27,20 @@ function learnersInScope(run: ScopedRun) {
 
 /**
  * Fixes a run's batches: every learner in scope now, numbered in id order and cut into batches of
- * `size`, stored in one set-based statement (no learner id travels to the Worker). Idempotent: a
- * redelivered plan step stores nothing twice. Returns the number of learners and batches stored.
+ * `size`, stored in one set-based statement (no learner id travels to the Worker). Only the first
+ * call stores anything: a redelivered plan step finds the batches fixed and keeps them, even if
+ * the roster changed meanwhile (renumbering would move learners between batches already run).
+ * The advisory lock makes two concurrent deliveries take turns. Returns the learners and batches.
  */
 export async function fixBatches(db: Database, run: ScopedRun, size: number): Promise<{ learners: number; batches: number }> {
-  await db.orm.execute(sql`
-    insert into run_learners (run_id, batch, user_id)
-    select ${run.id}::uuid, ((row_number() over (order by user_id)) - 1) / ${size}::int, user_id
-    from (${learnersInScope(run)}) scoped
-    on conflict do nothing`);
+  await db.orm.batch([
+    db.orm.execute(sql`select pg_advisory_xact_lock(hashtextextended(${run.id}::text, 0))`),
+    db.orm.execute(sql`
+      insert into run_learners (run_id, batch, user_id)
+      select ${run.id}::uuid, ((row_number() over (order by user_id)) - 1) / ${size}::int, user_id
+      from (${learnersInScope(run)}) scoped
+      where not exists (select 1 from run_learners where run_id = ${run.id})`),
+  ]);
   const [row] = await db.orm
     .select({ learners: sql<number>`count(*)::int`, batches: sql<number>`coalesce(max(${runLearners.batch}) + 1, 0)::int` })
     .from(runLearners)
