@@ -11,10 +11,18 @@ export type CacheSubject = { kind: "learner" | "trainer" | "course" | "organizat
  */
 export const versionKey = ({ kind, id }: CacheSubject) => `cache:version:${kind}:${id}`;
 
-/** Moves every given subject to a new version, in one round trip. */
+/**
+ * Commands per pipeline request: an organisation-wide invalidation (10,000 learners) goes out as
+ * ten requests of about 60 KB rather than one of 600 KB, well inside Upstash's request size limit
+ * at any organisation size, and still a handful of subrequests.
+ */
+export const BUMPS_PER_REQUEST = 1_000;
+
+/** Moves every given subject to a new version, in pipelines of at most BUMPS_PER_REQUEST commands. */
 export async function bumpVersions(redis: Redis, subjects: CacheSubject[]): Promise<void> {
-  if (subjects.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const subject of subjects) pipeline.incr(versionKey(subject));
-  await pipeline.exec();
+  for (let start = 0; start < subjects.length; start += BUMPS_PER_REQUEST) {
+    const pipeline = redis.pipeline();
+    for (const subject of subjects.slice(start, start + BUMPS_PER_REQUEST)) pipeline.incr(versionKey(subject));
+    await pipeline.exec();
+  }
 }
