@@ -37,23 +37,48 @@ interface Field {
 // Postgres's own text output (bytea as \x..., arrays as {...}), untouched by pg's parsers.
 const rawText = { getTypeParser: () => (value: string) => value };
 
+/** Neon's refusal of a response over its size limit (HTTP 507, see server.ts). */
+export class ResponseTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`response is too large (max is ${limit} bytes)`);
+  }
+}
+
 /** Runs statements against the databases that requests name, one pool per connection string. */
 export class Executor {
   private readonly pools = new Map<string, pg.Pool>();
 
-  constructor(private readonly onIdleError: (error: Error) => void) {}
+  constructor(
+    private readonly onIdleError: (error: Error) => void,
+    /** Neon counts the rows it converts to JSON against this and stops at once when they exceed it. */
+    private readonly maxResponseBytes: number,
+  ) {}
 
   run(connectionString: string, statement: Statement): Promise<StatementResult> {
-    return this.withClient(connectionString, (client) => execute(client, statement));
+    return this.withClient(connectionString, async (client) => {
+      const result = await execute(client, statement);
+      this.withinLimit(jsonBytes(result));
+      return result;
+    });
   }
 
-  /** Runs a batch as one transaction, committed only if every statement succeeds. */
+  /**
+   * Runs a batch as one transaction, committed only if every statement succeeds and the results
+   * fit the response limit: Neon meets the limit while reading rows, so an oversized batch is
+   * rolled back like a failed one.
+   */
   runTransaction(connectionString: string, statements: Statement[], options: TransactionOptions): Promise<StatementResult[]> {
     return this.withClient(connectionString, async (client) => {
       await client.query(beginStatement(options));
       try {
         const results: StatementResult[] = [];
-        for (const statement of statements) results.push(await execute(client, statement));
+        let bytes = 0;
+        for (const statement of statements) {
+          const result = await execute(client, statement);
+          bytes += jsonBytes(result);
+          this.withinLimit(bytes);
+          results.push(result);
+        }
         await client.query("COMMIT");
         return results;
       } catch (error) {
@@ -62,6 +87,10 @@ export class Executor {
         throw error;
       }
     });
+  }
+
+  private withinLimit(bytes: number): void {
+    if (bytes > this.maxResponseBytes) throw new ResponseTooLarge(this.maxResponseBytes);
   }
 
   async close(): Promise<void> {
@@ -123,6 +152,8 @@ async function execute(client: pg.PoolClient, statement: Statement): Promise<Sta
     : result.rows.map((row) => Object.fromEntries(row.map((value, i) => [fields[i]!.name, value])));
   return { rowAsArray: statement.arrayMode, fields, rows, command: result.command, rowCount: result.rowCount };
 }
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 function beginStatement({ isolationLevel, readOnly, deferrable }: TransactionOptions): string {
   const modes = [isolationLevel && `ISOLATION LEVEL ${isolationLevel}`, readOnly && "READ ONLY", deferrable && "DEFERRABLE"].filter(

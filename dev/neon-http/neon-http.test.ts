@@ -11,7 +11,8 @@ import { pgTable, serial, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresHandle, startPostgres } from "../postgres";
 import type { StandIn } from "../stand-in";
-import { startNeonHttp } from "./server";
+import { NEON_MAX_BODY_BYTES, startNeonHttp } from "./server";
+import type { NeonHttpStats } from "./stats";
 
 let dataDir: string;
 let postgres: PostgresHandle;
@@ -297,5 +298,87 @@ describe("HTTP surface", () => {
       expect.objectContaining({ service: "neon-http", event: "request", method: "POST", path: "/sql", status: 200, statements: 1 }),
     ]);
     expect(JSON.stringify(logged)).not.toContain("postgres:postgres@");
+  });
+});
+
+describe("limits Neon enforces, and the statistics", () => {
+  // Small limits so the tests need not move 10 MiB; the default is Neon's own.
+  const LIMIT = 1_000;
+  let limited: StandIn;
+  /** Runs `work` with the driver sent to the limited stand-in (the endpoint is a global setting of the driver). */
+  async function throughLimited<T>(work: () => Promise<T>): Promise<T> {
+    neonConfig.fetchEndpoint = () => `${limited.url}/sql`;
+    try {
+      return await work();
+    } finally {
+      neonConfig.fetchEndpoint = () => `${standIn.url}/sql`;
+    }
+  }
+  const stats = async (method: "GET" | "DELETE" = "GET") =>
+    (await (await fetch(`${limited.url}/__stats`, { method })).json()) as NeonHttpStats;
+
+  beforeAll(async () => {
+    limited = await startNeonHttp({ maxRequestBytes: LIMIT, maxResponseBytes: LIMIT });
+  });
+  afterAll(() => limited?.close());
+
+  it("defaults to Neon's 10 MiB for both", () => {
+    expect(NEON_MAX_BODY_BYTES).toBe(10_485_760);
+  });
+
+  it("refuses a request body over the limit with Neon's 413, which the driver throws", async () => {
+    const sql = neon(postgres.url);
+    expect(await throughLimited(() => sql`select ${"x".repeat(100)}::text as small`)).toEqual([{ small: "x".repeat(100) }]);
+    const error = await dbError(throughLimited(() => sql`select ${"x".repeat(LIMIT)}::text as big`));
+    expect(error.message).toMatch(/^Server error \(HTTP status 413\): /);
+    expect(error.message).toContain("request is too large (max is 1000 bytes)");
+  });
+
+  it("refuses a response over the limit with Neon's 507, which the driver throws", async () => {
+    const sql = neon(postgres.url);
+    expect(await throughLimited(() => sql`select repeat('x', 100) as small`)).toEqual([{ small: "x".repeat(100) }]);
+    const error = await dbError(throughLimited(() => sql`select repeat('x', ${LIMIT}) as big`));
+    expect(error.message).toMatch(/^Server error \(HTTP status 507\): /);
+    expect(error.message).toContain("response is too large (max is 1000 bytes)");
+  });
+
+  it("rolls back a transaction whose results are over the limit", async () => {
+    const table = tableName("oversized");
+    const sql = neon(postgres.url);
+    await sql.query(`create table ${table} (id int)`);
+    const error = await dbError(
+      throughLimited(() => sql.transaction([sql.query(`insert into ${table} values (1)`), sql`select repeat('x', ${LIMIT}) as big`])),
+    );
+    expect(error.message).toContain("HTTP status 507");
+    expect(await sql.query(`select count(*)::int as n from ${table}`)).toEqual([{ n: 0 }]);
+  });
+
+  it("counts requests, the largest bodies, the most in flight and the refusals, until reset", async () => {
+    await stats("DELETE");
+    /** Status and body size of one request. */
+    const post = async (body: string) => {
+      const response = await fetch(`${limited.url}/sql`, {
+        method: "POST",
+        headers: { "Neon-Connection-String": postgres.url, "Neon-Raw-Text-Output": "true" },
+        body,
+      });
+      return [response.status, Buffer.byteLength(await response.text())] as const;
+    };
+    const one = await post(JSON.stringify({ query: "select 1 as one", params: [] }));
+    // Three at once, each holding its connection 300 ms: all three are in flight together.
+    const sleeping = JSON.stringify({ query: "select pg_sleep(0.3)", params: [] });
+    const slept = await Promise.all([post(sleeping), post(sleeping), post(sleeping)]);
+    const oversized = JSON.stringify({ query: "select $1::text", params: ["x".repeat(LIMIT)] });
+    const refused = await post(oversized);
+    expect([one, ...slept, refused].map(([status]) => status)).toEqual([200, 200, 200, 200, 413]);
+
+    expect(await stats()).toEqual({
+      requests: 5,
+      maxRequestBytes: Buffer.byteLength(oversized),
+      maxResponseBytes: Math.max(...[one, ...slept, refused].map(([, bytes]) => bytes)),
+      maxConcurrentRequests: 3,
+      refused: 1,
+    });
+    expect(await stats("DELETE")).toEqual({ requests: 0, maxRequestBytes: 0, maxResponseBytes: 0, maxConcurrentRequests: 0, refused: 0 });
   });
 });
