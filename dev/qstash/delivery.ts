@@ -1,10 +1,14 @@
 import type { Logger } from "../stand-in";
+import { type RetryBackoff, retryDelayMs } from "./backoff";
+import { FlowGates } from "./flow-control";
 import { type CallbackTarget, headerRecord, instantiate, type Message } from "./message";
 import { signDelivery } from "./signing";
+import type { Statistics } from "./stats";
 
 export interface DeliveryOptions {
   signingKey: string;
-  retryBaseDelayMs: number;
+  backoff: RetryBackoff;
+  stats: Statistics;
   log: Logger;
 }
 
@@ -14,18 +18,18 @@ interface DestinationResponse {
   body: Buffer;
 }
 
-// QStash caps each back-off at one day.
-const MAX_RETRY_DELAY_MS = 86_400_000;
 // setTimeout fires at once past ~24.8 days, so longer waits are chained.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The messages waiting for (another) delivery attempt. A message stays here until it is
  * delivered, fails for good or is cancelled, which is also what `client.messages.get` sees.
+ * A message that is due and has flow control then waits its turn at its key's gate.
  */
 export class Deliveries {
   private readonly queued = new Map<string, { message: Message; timer?: NodeJS.Timeout }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly gates = new FlowGates();
   private readonly closing = new AbortController();
 
   constructor(private readonly options: DeliveryOptions) {}
@@ -54,6 +58,7 @@ export class Deliveries {
   /** Cancels everything and aborts the requests under way, then waits for them to settle. */
   async close(): Promise<void> {
     for (const messageId of this.messageIds()) this.cancel(messageId);
+    this.gates.close();
     this.closing.abort();
     await Promise.allSettled(this.inFlight);
   }
@@ -63,18 +68,31 @@ export class Deliveries {
     if (!entry) return;
     const wait = Math.max(0, when - Date.now());
     entry.timer = setTimeout(
-      () => (wait > MAX_TIMER_MS ? this.attemptAt(message, retried, when) : this.run(message, retried)),
+      () => (wait > MAX_TIMER_MS ? this.attemptAt(message, retried, when) : this.whenAdmitted(message, retried)),
       Math.min(wait, MAX_TIMER_MS),
     );
   }
 
+  private whenAdmitted(message: Message, retried: number): void {
+    this.gates.admit(message.flowControl, () => {
+      // Cancelled while waiting at the gate: it takes no slot.
+      if (!this.queued.has(message.messageId) || this.closing.signal.aborted) return false;
+      this.run(message, retried);
+      return true;
+    });
+  }
+
   private run(message: Message, retried: number): void {
-    const attempt = this.attempt(message, retried).finally(() => this.inFlight.delete(attempt));
+    const attempt = this.attempt(message, retried).finally(() => {
+      this.inFlight.delete(attempt);
+      this.gates.release(message.flowControl);
+    });
     this.inFlight.add(attempt);
   }
 
   private async attempt(message: Message, retried: number): Promise<void> {
     const started = Date.now();
+    const ended = this.options.stats.attempt(message.url);
     let response: DestinationResponse | undefined;
     let error: string | undefined;
     try {
@@ -82,9 +100,12 @@ export class Deliveries {
     } catch (cause) {
       error = cause instanceof Error ? cause.message : String(cause);
     }
+    const durationMs = Date.now() - started;
     const delivered = response !== undefined && response.status >= 200 && response.status < 300;
+    ended({ delivered, durationMs, headers: response?.headers });
     const cancelled = !this.queued.has(message.messageId);
     const exhausted = retried >= message.maxRetries;
+    const retryDelay = cancelled || delivered || exhausted ? undefined : retryDelayMs(retried + 1, this.options.backoff);
     this.options.log({
       service: "qstash",
       event: "delivery",
@@ -95,15 +116,16 @@ export class Deliveries {
       retried,
       status: response?.status,
       error,
-      durationMs: Date.now() - started,
+      durationMs,
       outcome: cancelled ? "cancelled" : delivered ? "delivered" : exhausted ? "failed" : "retrying",
+      retryDelayMs: retryDelay,
     });
     if (cancelled) return;
     // QStash calls the callback with every response it gets, failed ones included (see its docs:
     // "the callback might be called multiple times for each retry").
     if (response && message.callback) this.callBack(message, message.callback, retried, response);
-    if (!delivered && !exhausted) {
-      this.attemptAt(message, retried + 1, Date.now() + this.backoff(retried + 1));
+    if (retryDelay !== undefined) {
+      this.attemptAt(message, retried + 1, Date.now() + retryDelay);
       return;
     }
     this.queued.delete(message.messageId);
@@ -127,11 +149,6 @@ export class Deliveries {
       signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(message.timeoutMs)]),
     });
     return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
-  }
-
-  /** delay n = base · 2^(n-1): QStash's curve in shape, on a scale that keeps dev runs quick. */
-  private backoff(retry: number): number {
-    return Math.min(this.options.retryBaseDelayMs * 2 ** (retry - 1), MAX_RETRY_DELAY_MS);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { createHash, randomBytes } from "node:crypto";
+import { DEFAULT_PERIOD_MS, type FlowControl } from "./flow-control";
 
 /** An API error answered as `{ "error": message }`, the way QStash answers them. */
 export class HttpError extends Error {
@@ -36,6 +37,7 @@ export interface MessageSpec {
   notBefore?: number;
   callback?: CallbackTarget;
   failureCallback?: CallbackTarget;
+  flowControl?: FlowControl;
   callerIp: string;
 }
 
@@ -69,6 +71,7 @@ export function readSpec(destination: string, headers: Headers, body: Buffer, ca
     notBefore: notBefore === null ? undefined : readCount(notBefore, "Upstash-Not-Before") * 1000,
     callback: readCallback(headers, "Upstash-Callback", retries),
     failureCallback: readCallback(headers, "Upstash-Failure-Callback", retries),
+    flowControl: readFlowControl(headers),
     callerIp,
   };
 }
@@ -133,6 +136,25 @@ function readTarget(headers: Headers, prefix: string, defaultRetries: number) {
     delayMs: readDuration(headers.get(`${prefix}Delay`), `${prefix}Delay`) ?? 0,
     headers: forwarded,
   };
+}
+
+/** `Upstash-Flow-Control-Key` and `-Value`, as `@upstash/qstash` writes them: "parallelism=2, rate=10, period=1m". */
+function readFlowControl(headers: Headers): FlowControl | undefined {
+  const key = headers.get("Upstash-Flow-Control-Key");
+  const value = headers.get("Upstash-Flow-Control-Value");
+  if (key === null && value === null) return undefined;
+  if (!key || !value) throw new HttpError(400, "Upstash-Flow-Control-Key and Upstash-Flow-Control-Value go together");
+  const control: FlowControl = { key, periodMs: DEFAULT_PERIOD_MS };
+  for (const part of value.split(",")) {
+    const [name = "", setting = ""] = part.trim().split("=");
+    if (name === "period") control.periodMs = readDuration(setting, "Upstash-Flow-Control-Value period") ?? DEFAULT_PERIOD_MS;
+    else if ((name === "parallelism" || name === "rate") && /^[1-9]\d*$/.test(setting)) control[name] = Number(setting);
+    else throw new HttpError(400, `invalid Upstash-Flow-Control-Value: ${value}`);
+  }
+  if (control.parallelism === undefined && control.rate === undefined) {
+    throw new HttpError(400, `Upstash-Flow-Control-Value needs parallelism or rate: ${value}`);
+  }
+  return control;
 }
 
 /** Callbacks use the message's retry count unless told otherwise, as QStash documents. */

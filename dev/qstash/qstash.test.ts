@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Client, QstashError, Receiver } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StandIn } from "../stand-in";
-import { startQStash } from "./server";
+import { QSTASH_MAX_MESSAGE_BYTES, startQStash } from "./server";
+import type { QStashStats } from "./stats";
 
 const TOKEN = "test-token";
 const CURRENT = "sig_current_key_for_tests";
@@ -24,6 +25,14 @@ class Destination {
   readonly deliveries: Delivery[] = [];
   /** Status codes to answer on a path, one per request (0: never answer); 200 once the list is used up. */
   readonly script = new Map<string, number[]>();
+  /** Headers to answer with on a path. */
+  readonly answerHeaders = new Map<string, Record<string, string>>();
+  /** Paths whose requests wait, unanswered, for `release()`. */
+  readonly holding = new Set<string>();
+  /** Requests under way (arrived, not yet answered) and the most at once, by path. */
+  readonly active = new Map<string, number>();
+  readonly mostActive = new Map<string, number>();
+  private readonly parked: (() => void)[] = [];
   url = "";
   private server?: Server;
   private readonly receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
@@ -41,11 +50,23 @@ class Destination {
         this.deliveries.push({ path, method: request.method ?? "", headers: request.headers, body, at: Date.now(), verified });
         const status = this.script.get(path)?.shift() ?? 200;
         if (status === 0) return;
-        response.writeHead(status, { "Content-Type": "text/plain", "X-Answer": "yes" }).end(status < 300 ? `ok ${path}` : `boom ${path}`);
+        this.active.set(path, (this.active.get(path) ?? 0) + 1);
+        this.mostActive.set(path, Math.max(this.mostActive.get(path) ?? 0, this.active.get(path) ?? 0));
+        if (this.holding.has(path)) await new Promise<void>((resolve) => this.parked.push(resolve));
+        this.active.set(path, (this.active.get(path) ?? 0) - 1);
+        response
+          .writeHead(status, { "Content-Type": "text/plain", "X-Answer": "yes", ...this.answerHeaders.get(path) })
+          .end(status < 300 ? `ok ${path}` : `boom ${path}`);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** Stops holding the path and answers the requests parked there. */
+  release(path: string): void {
+    this.holding.delete(path);
+    for (const answer of this.parked.splice(0)) answer();
   }
 
   to(path: string): Delivery[] {
@@ -329,5 +350,147 @@ describe("QStash stand-in close()", () => {
     expect(requests).toBe(1);
     hanging.closeAllConnections();
     hanging.close();
+  });
+});
+
+describe("QStash stand-in: its back-off, flow control, limits and statistics", () => {
+  const destination = new Destination();
+  const log: Record<string, unknown>[] = [];
+  let qstash: StandIn;
+  let client: Client;
+  const stats = async (method: "GET" | "DELETE" = "GET") =>
+    (await (await fetch(`${qstash.url}/__stats`, { method })).json()) as QStashStats;
+  const logOf = (messageId: string) => log.filter((entry) => entry.messageId === messageId);
+
+  beforeAll(async () => {
+    await destination.start();
+    // QStash's own back-off: a failed attempt's retry waits at least 12 s, so no test here sees one.
+    qstash = await startQStash({
+      token: TOKEN,
+      currentSigningKey: CURRENT,
+      nextSigningKey: NEXT,
+      retryBackoff: "qstash",
+      log: (entry) => log.push(entry),
+    });
+    client = new Client({ token: TOKEN, baseUrl: qstash.url, retry: false });
+  });
+
+  afterAll(async () => {
+    await qstash?.close();
+    await destination.close();
+  });
+
+  it("schedules the first retry of a failed delivery 12 s later, QStash's e^2.5 s, and keeps the message pending", async () => {
+    destination.script.set("/backoff", [500]);
+    const { messageId } = await client.publishJSON({ url: `${destination.url}/backoff`, body: {} });
+    await waitFor(() => logOf(messageId).length === 1);
+    expect(logOf(messageId)).toMatchObject([{ retried: 0, status: 500, outcome: "retrying", retryDelayMs: 12_000 }]);
+    expect(await client.messages.get(messageId)).toMatchObject({ messageId });
+    await client.messages.cancel(messageId);
+    expect(destination.to("/backoff")).toHaveLength(1);
+  });
+
+  /** Publishes through `send`, holds the deliveries, checks that only 2 are ever in flight, then lets them all through. */
+  async function deliveredTwoAtATime(path: string, send: (url: string) => Promise<unknown>) {
+    destination.holding.add(path);
+    await stats("DELETE");
+    await send(`${destination.url}${path}`);
+    await waitFor(() => destination.to(path).length === 2);
+    await sleep(200); // time enough for a third delivery, were it let through
+    expect(destination.to(path)).toHaveLength(2);
+    destination.release(path);
+    await waitFor(() => destination.to(path).length === 10);
+    expect(destination.mostActive.get(path)).toBe(2);
+    expect((await stats()).maxInFlight).toBe(2);
+  }
+
+  it("delivers at most `parallelism` messages of a flow-control key at once (publishJSON)", async () => {
+    await deliveredTwoAtATime("/flow/publish", async (url) => {
+      for (let i = 0; i < 10; i++) await client.publishJSON({ url, body: { i }, flowControl: { key: "publish-key", parallelism: 2 } });
+    });
+  });
+
+  it("honours the flow control of each batch entry (batchJSON)", async () => {
+    await deliveredTwoAtATime("/flow/batch", (url) =>
+      client.batchJSON(Array.from({ length: 10 }, (_, i) => ({ url, body: { i }, flowControl: { key: "batch-key", parallelism: 2 } }))),
+    );
+  });
+
+  it("frees the slot of a delivery that failed while its retry waits out the back-off", async () => {
+    destination.script.set("/flow/fails", [500]);
+    const flowControl = { key: "retry-key", parallelism: 1 };
+    const failing = await client.publishJSON({ url: `${destination.url}/flow/fails`, body: {}, flowControl });
+    await waitFor(() => logOf(failing.messageId).length === 1);
+    await client.publishJSON({ url: `${destination.url}/flow/next`, body: {}, flowControl });
+    await waitFor(() => destination.to("/flow/next").length === 1);
+    await client.messages.cancel(failing.messageId);
+  });
+
+  it("starts at most `rate` deliveries of a key per period", async () => {
+    const url = `${destination.url}/flow/rate`;
+    const flowControl = { key: "rate-key", rate: 2, period: "1m" as const };
+    let third = "";
+    for (let i = 0; i < 3; i++) third = (await client.publishJSON({ url, body: { i }, flowControl })).messageId;
+    await waitFor(() => destination.to("/flow/rate").length === 2);
+    await sleep(200);
+    expect(destination.to("/flow/rate")).toHaveLength(2);
+    expect(await client.messages.get(third)).toMatchObject({ messageId: third });
+    await client.messages.cancel(third);
+  });
+
+  it("refuses a message body over QStash's max message size, alone or in a batch", async () => {
+    expect(QSTASH_MAX_MESSAGE_BYTES).toBe(1_000_000);
+    const url = `${destination.url}/size`;
+    await stats("DELETE");
+    await client.publish({ url, body: "x".repeat(QSTASH_MAX_MESSAGE_BYTES) });
+    const refused = await client.publish({ url, body: "x".repeat(QSTASH_MAX_MESSAGE_BYTES + 1) }).catch((error) => error);
+    expect(refused).toBeInstanceOf(QstashError);
+    expect(refused).toMatchObject({ status: 413 });
+    expect(JSON.parse(refused.message).error).toContain("max message size of 1000000 bytes");
+    const batch = await client
+      .batch([
+        { url, body: "small" },
+        { url, body: "x".repeat(QSTASH_MAX_MESSAGE_BYTES + 1) },
+      ])
+      .catch((error) => error);
+    expect(batch).toMatchObject({ status: 413 });
+    await waitFor(() => destination.to("/size").length === 1);
+    expect((await stats()).published).toBe(1);
+  });
+
+  it("counts publishes, deliveries per step, and the Worker's reported subrequests and connections, until reset", async () => {
+    destination.answerHeaders.set("/stats/collect?run=1", { "X-Local-Subrequests": "7", "X-Local-Max-Connections": "6" });
+    destination.answerHeaders.set("/stats/analyze", { "X-Local-Subrequests": "12" });
+    destination.script.set("/stats/analyze", [500]);
+    await stats("DELETE");
+    const collect = `${destination.url}/stats/collect?run=1`;
+    const first = await client.publishJSON({ url: collect, body: {}, deduplicationId: "stats-collect" });
+    await client.publishJSON({ url: collect, body: {}, deduplicationId: "stats-collect" });
+    const batch = await client.batchJSON([0, 1].map((i) => ({ url: `${destination.url}/stats/analyze`, body: { i }, retries: 0 })));
+    await waitFor(() => [first, ...batch].every(({ messageId }) => logOf(messageId).length === 1));
+
+    const counted = await stats();
+    expect(counted).toMatchObject({
+      published: 3,
+      publishRequests: 2,
+      batchRequests: 1,
+      deliveries: 3,
+      maxSubrequestsPerInvocation: 12,
+      maxConnectionsPerInvocation: 6,
+    });
+    // One analyze attempt failed (500, no retries): it counts as an attempt but has no duration.
+    expect(counted.steps.collect).toEqual({ count: 1, durationsMs: [expect.any(Number)] });
+    expect(counted.steps.analyze).toEqual({ count: 2, durationsMs: [expect.any(Number)] });
+    expect(Object.keys(counted.steps)).toEqual(["collect", "analyze"]);
+    expect(await stats("DELETE")).toEqual({
+      published: 0,
+      batchRequests: 0,
+      publishRequests: 0,
+      deliveries: 0,
+      maxInFlight: 0,
+      steps: {},
+      maxSubrequestsPerInvocation: 0,
+      maxConnectionsPerInvocation: 0,
+    });
   });
 });
