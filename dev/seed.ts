@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import * as schema from "../db/schema";
 import { hashPassword } from "../functions/auth/password";
-import { DEMO_PASSWORD, roster } from "./demo/roster";
+import { DEMO_PASSWORD, type DemoCourse, type DemoEnrolment, type DemoOrganization, type DemoUser, roster } from "./demo/roster";
 
 export interface SeedCounts {
   organizations: number;
@@ -12,11 +12,31 @@ export interface SeedCounts {
   enrolments: number;
 }
 
+/** What a seed writes: the demo roster, or a synthetic organisation of the same shape. */
+export interface SeedRoster {
+  organizations: DemoOrganization[];
+  users: DemoUser[];
+  courses: DemoCourse[];
+  enrolments: DemoEnrolment[];
+}
+
+/** Rows per insert: well under Postgres's 65,535 parameters for the widest table (users, 7 columns). */
+const CHUNK = 2000;
+
 /**
  * Writes the demo roster. Rows that already exist are left exactly as they are, so seeding twice
  * changes nothing (and never resets a password someone changed).
  */
-export async function seedDemo(databaseUrl: string): Promise<SeedCounts> {
+export function seedDemo(databaseUrl: string): Promise<SeedCounts> {
+  return seedRoster(databaseUrl, roster);
+}
+
+/** Writes a synthetic organisation (dev/demo/synthetic.ts) the same way: its people share the demo password. */
+export function seedSynthetic(databaseUrl: string, synthetic: SeedRoster): Promise<SeedCounts> {
+  return seedRoster(databaseUrl, synthetic);
+}
+
+async function seedRoster(databaseUrl: string, data: SeedRoster): Promise<SeedCounts> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -25,36 +45,39 @@ export async function seedDemo(databaseUrl: string): Promise<SeedCounts> {
     // 100k-iteration hashes would make each start of the dev stack take many seconds.
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     return await db.transaction(async (tx) => {
-      const inserted = async <T extends { length: number }>(rows: Promise<T>) => (await rows).length;
+      /** Inserts in chunks, skipping rows already there, and counts the rows written. */
+      const inserted = async <T>(rows: T[], insert: (chunk: T[]) => Promise<unknown[]>) => {
+        let count = 0;
+        for (let i = 0; i < rows.length; i += CHUNK) count += (await insert(rows.slice(i, i + CHUNK))).length;
+        return count;
+      };
       return {
-        organizations: await inserted(
-          tx.insert(schema.organizations).values(roster.organizations).onConflictDoNothing().returning({ id: schema.organizations.id }),
+        organizations: await inserted(data.organizations, (chunk) =>
+          tx.insert(schema.organizations).values(chunk).onConflictDoNothing().returning({ id: schema.organizations.id }),
         ),
-        users: await inserted(
+        users: await inserted(data.users, (chunk) =>
           tx
             .insert(schema.users)
-            .values(roster.users.map((u) => ({ ...u, passwordHash })))
+            .values(chunk.map((u) => ({ ...u, passwordHash })))
             .onConflictDoNothing()
             .returning({ id: schema.users.id }),
         ),
-        courses: await inserted(
+        courses: await inserted(data.courses, (chunk) =>
           tx
             .insert(schema.courses)
-            .values(roster.courses.map(({ trainerIds: _, ...c }) => c))
+            .values(chunk.map(({ id, organizationId, code, title }) => ({ id, organizationId, code, title })))
             .onConflictDoNothing()
             .returning({ id: schema.courses.id }),
         ),
         courseTrainers: await inserted(
-          tx
-            .insert(schema.courseTrainers)
-            .values(roster.courses.flatMap((c) => c.trainerIds.map((trainerId) => ({ courseId: c.id, trainerId }))))
-            .onConflictDoNothing()
-            .returning({ courseId: schema.courseTrainers.courseId }),
+          data.courses.flatMap((c) => c.trainerIds.map((trainerId) => ({ courseId: c.id, trainerId }))),
+          (chunk) =>
+            tx.insert(schema.courseTrainers).values(chunk).onConflictDoNothing().returning({ courseId: schema.courseTrainers.courseId }),
         ),
-        enrolments: await inserted(
+        enrolments: await inserted(data.enrolments, (chunk) =>
           tx
             .insert(schema.enrolments)
-            .values(roster.enrolments.map((e) => ({ ...e, enrolledAt: new Date(e.enrolledAt) })))
+            .values(chunk.map((e) => ({ ...e, enrolledAt: new Date(e.enrolledAt) })))
             .onConflictDoNothing()
             .returning({ userId: schema.enrolments.userId }),
         ),

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { applyMigrations } from "../db/migrate";
 import { SERVICES } from "../jobs/collect/contracts";
+import { syntheticOrganization } from "./demo/synthetic";
 import { startNeonHttp } from "./neon-http/server";
 import { type PostgresHandle, startPostgres } from "./postgres";
 import { startQStash } from "./qstash/server";
-import { seedDemo } from "./seed";
+import { seedDemo, seedSynthetic } from "./seed";
 import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
 import { type Logger, type StandIn, silent } from "./stand-in";
@@ -25,6 +26,8 @@ export interface StackOptions {
   signingKeysFile?: string;
   /** QStash's retry back-off base (the stand-in's default otherwise). */
   qstashRetryBaseDelayMs?: number;
+  /** Also seed and simulate the synthetic organisation of this many learners (dev/demo/synthetic.ts), for scale runs. */
+  scaleLearners?: number;
   /** Gets each stand-in's log entries, tagged with its name. */
   log?: Logger;
 }
@@ -82,6 +85,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push({ close: () => postgres.stop() });
     await applyMigrations(postgres.url);
     await seedDemo(postgres.url);
+    const synthetic = options.scaleLearners === undefined ? undefined : syntheticOrganization(options.scaleLearners);
+    if (synthetic) await seedSynthetic(postgres.url, synthetic);
 
     const redisToken = secret("");
     const qstashToken = secret("qstash_");
@@ -90,7 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startNeonHttp({ log: tagged("neon-http") }),
       startUpstashRedis({ token: redisToken, redisUrl: options.redisUrl, log: tagged("upstash-redis") }),
       startQStash({ token: qstashToken, ...signingKeys, retryBaseDelayMs: options.qstashRetryBaseDelayMs, log: tagged("qstash") }),
-      startSimulator({ log: tagged("simulator") }),
+      startSimulator({ log: tagged("simulator"), extraRoster: synthetic }),
     ]);
     started.push(neonHttp, redis, qstash, simulator);
 

@@ -1,5 +1,6 @@
 import type { CONTENT_KINDS, EXERCISE_DIFFICULTIES, UNIT_KINDS } from "../../jobs/collect/contracts";
-import { type DemoCourse, demoId, roster } from "../demo/roster";
+import { type DemoCourse, demoId } from "../demo/roster";
+import { type PopulationCourse, population } from "./population";
 import { createRandom } from "./random";
 
 /**
@@ -383,8 +384,8 @@ function skill(slug: string, name: string, category: string): SkillDef {
   return { id: demoId("skill", slug), name, category, guess: random.between(0.15, 0.3), slip: random.between(0.05, 0.12), items };
 }
 
-function buildCourse(course: DemoCourse): CourseDef {
-  const plan = PLANS[course.code];
+function buildCourse(course: PopulationCourse): CourseDef {
+  const plan = PLANS[course.plan ?? course.code];
   if (!plan) throw new Error(`no simulator plan for course ${course.code}`);
   const key = (...parts: (string | number)[]) => [course.code, ...parts].join(":");
   const random = createRandom(`course:${course.code}`);
@@ -535,21 +536,35 @@ function buildCourse(course: DemoCourse): CourseDef {
 }
 
 function buildCatalog() {
-  const courses = new Map(roster.courses.map((c) => [c.id, buildCourse(c)] as const));
   const extraSkills = new Map(
     Object.entries(EXTRA_SKILLS).map(([department, [slug, name, category]]) => [department, skill(slug, name, category)] as const),
   );
+  // Every plan's skills, whichever courses follow it: courses of the same plan share their skills.
   const skills = new Map<string, SkillDef>();
-  for (const c of courses.values()) for (const s of c.skills) skills.set(s.id, s);
+  for (const plan of Object.values(PLANS)) {
+    for (const {
+      skill: [slug, name],
+    } of plan.modules) {
+      const def = skill(slug, name, plan.category);
+      skills.set(def.id, def);
+    }
+  }
   for (const s of extraSkills.values()) skills.set(s.id, s);
+  /** Course definitions, built on first use: a roster added later brings its own courses. */
+  const courses = new Map<string, CourseDef>();
   return { courses, extraSkills, skills };
 }
 
-/** The catalogue of every demo course, and the skills catalogue. */
+/** The catalogue of the demo courses (filled as they are asked for), and the skills catalogue. */
 export const catalog = buildCatalog();
 
 export function courseDef(courseId: string): CourseDef {
-  const def = catalog.courses.get(courseId);
-  if (!def) throw new Error(`unknown course ${courseId}`);
+  let def = catalog.courses.get(courseId);
+  if (!def) {
+    const course = population.course(courseId);
+    if (!course) throw new Error(`unknown course ${courseId}`);
+    def = buildCourse(course);
+    catalog.courses.set(courseId, def);
+  }
   return def;
 }

@@ -1,5 +1,5 @@
 import type { AssessmentAttempt, AssistantSession, ConsumptionEvent, ItemResult, LabSubmission } from "../../jobs/collect/contracts";
-import { type DemoUser, demoId, roster } from "../demo/roster";
+import { type DemoUser, demoId } from "../demo/roster";
 import { DAY_MS, dayKey, HOUR_MS, isoSeconds, isWeekend, MINUTE_MS } from "./calendar";
 import {
   type AssessmentDef,
@@ -14,6 +14,7 @@ import {
   type UnitDef,
 } from "./catalog";
 import { engagement, type LearnerTraits, learnerTraits } from "./people";
+import { population } from "./population";
 import { createRandom, type Random } from "./random";
 
 /**
@@ -132,24 +133,22 @@ class LearnerSimulation {
     this.journey = emptyJourney(user, traits);
     const startRandom = createRandom(`starts:${user.id}`);
     let startDay = traits.startDay;
-    this.states = roster.enrolments
-      .filter((e) => e.userId === user.id)
-      .map((enrolment, index) => {
-        const def = courseDef(enrolment.courseId);
-        if (index > 0) startDay += startRandom.int(0, 35);
-        const track: CourseTrack = {
-          def,
-          enrolledAt: enrolment.enrolledAt,
-          dueAt: def.dueDay === null ? null : termStart + def.dueDay * DAY_MS,
-          startedAt: null,
-          completedAt: null,
-          withdrawnAt: null,
-          completions: [],
-          activity: [],
-        };
-        this.journey.tracks.push(track);
-        return { track, startDay, nextUnit: 0, quizzesDue: [], attemptsTaken: new Map(), failedLabSessions: new Map(), gaveUp: false };
-      });
+    this.states = population.enrolmentsOf(user.id).map((enrolment, index) => {
+      const def = courseDef(enrolment.courseId);
+      if (index > 0) startDay += startRandom.int(0, 35);
+      const track: CourseTrack = {
+        def,
+        enrolledAt: enrolment.enrolledAt,
+        dueAt: def.dueDay === null ? null : termStart + def.dueDay * DAY_MS,
+        startedAt: null,
+        completedAt: null,
+        withdrawnAt: null,
+        completions: [],
+        activity: [],
+      };
+      this.journey.tracks.push(track);
+      return { track, startDay, nextUnit: 0, quizzesDue: [], attemptsTaken: new Map(), failedLabSessions: new Map(), gaveUp: false };
+    });
     for (const state of this.states) {
       const favoured = CATEGORY_DEPARTMENTS[state.track.def.category]?.includes(user.department ?? "") ?? false;
       for (const skill of state.track.def.skills) {
@@ -431,7 +430,7 @@ class LearnerSimulation {
 /** Trainers and admins: sign-ins on most working days, the odd content preview or question. */
 function staffJourney(user: DemoUser, termStart: number): Journey {
   const journey = emptyJourney(user, null);
-  const taught = roster.courses.filter((c) => c.trainerIds.includes(user.id)).map((c) => courseDef(c.id));
+  const taught = population.taughtBy(user.id).map((c) => courseDef(c.id));
   for (let day = 0; day < TERM_DAYS; day += 1) {
     const dayStart = termStart + day * DAY_MS;
     const random = createRandom(`day:${user.id}:${dayKey(dayStart)}`);

@@ -1,9 +1,10 @@
 import type { Enrolment, LearnerInsight, ServiceName, ServicePayload, TargetSkill } from "../../jobs/collect/contracts";
-import { type DemoUser, roster } from "../demo/roster";
+import type { DemoUser } from "../demo/roster";
 import { DAY_MS, dayKey, isoSeconds } from "./calendar";
 import { CATEGORY_DEPARTMENTS, type CourseDef, catalog } from "./catalog";
 import { type CourseTrack, departure, type Journey, simulateJourney, TERM_DAYS, type Timed } from "./journey";
-import { directory } from "./people";
+import { departmentHead, profileOf } from "./people";
+import { population } from "./population";
 import { createRandom } from "./random";
 import type { AnalyticsQuery } from "./request";
 import type { ScopeSubjects } from "./scope";
@@ -14,19 +15,59 @@ import type { ScopeSubjects } from "./scope";
  * given as of the window's end, or of today when the window reaches past it.
  */
 
-/** The journeys of one term, simulated on first use. */
+/**
+ * Journeys kept at once. A run asks the nine services about a learner close together, so the
+ * most recent few thousand serve nearly every request, and ten thousand whole terms (~40 kB
+ * each) would sit in memory for nothing.
+ */
+const KEPT_JOURNEYS = 4000;
+
+/** The journeys of one term, simulated on first use (and again if asked for long after). */
 export class JourneyBook {
   private readonly journeys = new Map<string, Journey>();
+  private readonly headcounts = new Map<string, Map<string, number>>();
 
   /** `today` is the UTC midnight ending the term. */
   constructor(readonly today: number) {}
 
+  /** Whether a person is still in the organisation at `at` (before the instant they left, if they did). */
+  activeAt(user: DemoUser, at: number): boolean {
+    const left = departure(user, this.today);
+    return left === null || left >= at;
+  }
+
+  /**
+   * Active members of each department of an organisation at `at`, by department id. Every
+   * directory answer reports them; counted once per organisation and instant, since counting
+   * ten thousand people for each of ten thousand requests would be the simulator's whole work.
+   */
+  headcount(organizationId: string, at: number): Map<string, number> {
+    const key = `${organizationId}:${at}`;
+    let counts = this.headcounts.get(key);
+    if (!counts) {
+      counts = new Map();
+      for (const user of population.membersOf(organizationId)) {
+        const { departmentId } = profileOf(user);
+        if (departmentId && this.activeAt(user, at)) counts.set(departmentId, (counts.get(departmentId) ?? 0) + 1);
+      }
+      this.headcounts.set(key, counts);
+    }
+    return counts;
+  }
+
   of(user: DemoUser): Journey {
     let journey = this.journeys.get(user.id);
-    if (!journey) {
+    if (journey) {
+      // Most recently used last, so the first entry is the one to forget.
+      this.journeys.delete(user.id);
+    } else {
       journey = simulateJourney(user, this.today);
-      this.journeys.set(user.id, journey);
+      if (this.journeys.size >= KEPT_JOURNEYS) {
+        const oldest = this.journeys.keys().next();
+        if (!oldest.done) this.journeys.delete(oldest.value);
+      }
     }
+    this.journeys.set(user.id, journey);
     return journey;
   }
 }
@@ -132,19 +173,12 @@ function tracks(view: View, user: DemoUser): CourseTrack[] {
 }
 
 function directoryData(view: View): Data<"directory"> {
-  const organization = roster.organizations.find((o) => o.id === view.subjects.organizationId)!;
-  const active = (user: DemoUser) => {
-    const left = departure(user, view.book.today);
-    return left === null || left >= view.asOf;
-  };
-  const members = new Map<string, number>();
-  for (const user of roster.users) {
-    const departmentId = directory.profiles.get(user.id)!.departmentId;
-    if (user.organizationId === organization.id && departmentId && active(user))
-      members.set(departmentId, (members.get(departmentId) ?? 0) + 1);
-  }
+  const { organizationId } = view.subjects;
+  const organization = population.organization(organizationId);
+  if (!organization) throw new Error(`unknown organisation ${organizationId}`);
+  const members = view.book.headcount(organizationId, view.asOf);
   const people = view.subjects.listed.map((user) => {
-    const profile = directory.profiles.get(user.id)!;
+    const profile = profileOf(user);
     return {
       id: user.id,
       organizationId: user.organizationId,
@@ -155,16 +189,19 @@ function directoryData(view: View): Data<"directory"> {
       jobTitle: profile.jobTitle,
       managerId: profile.managerId,
       hiredAt: profile.hiredAt,
-      active: active(user),
+      active: view.book.activeAt(user, view.asOf),
     };
   });
   const departmentNames = new Map(
-    view.subjects.listed.flatMap((u) => (u.department ? [[directory.profiles.get(u.id)!.departmentId!, u.department] as const] : [])),
+    view.subjects.listed.flatMap((u) => {
+      const { departmentId } = profileOf(u);
+      return u.department && departmentId ? [[departmentId, u.department] as const] : [];
+    }),
   );
   const departments = [...departmentNames].map(([id, name]) => ({
     id,
     name,
-    headId: directory.departmentHeads.get(id) ?? null,
+    headId: departmentHead(organizationId, id),
     memberCount: members.get(id) ?? 0,
   }));
   return { organization: { id: organization.id, name: organization.name }, departments, people };

@@ -1,4 +1,5 @@
-import { type DemoUser, demoId, roster } from "../demo/roster";
+import { type DemoUser, demoId } from "../demo/roster";
+import { population } from "./population";
 import { createRandom } from "./random";
 
 /**
@@ -121,24 +122,26 @@ export function departmentId(organizationId: string, name: string): string {
   return demoId("department", `${organizationId}:${name}`);
 }
 
+interface OrganizationDirectory {
+  profiles: Map<string, DirectoryProfile>;
+  /** The head of each department, by department id. */
+  heads: Map<string, string>;
+}
+
 /**
- * The directory's view of everybody. The first person of a department in roster order heads it
- * and manages its other members; heads report to the organisation's first admin.
+ * The directory's view of one organisation. The first person of a department in roster order
+ * heads it and manages its other members; heads report to the organisation's first admin.
  */
-function buildDirectory() {
+function buildDirectory(organizationId: string): OrganizationDirectory {
+  const members = population.membersOf(organizationId);
   const heads = new Map<string, DemoUser>();
-  const admins = new Map<string, DemoUser>();
-  for (const user of roster.users) {
-    if (user.department !== null && !heads.has(`${user.organizationId}:${user.department}`))
-      heads.set(`${user.organizationId}:${user.department}`, user);
-    if (user.role === "org_admin" && !admins.has(user.organizationId)) admins.set(user.organizationId, user);
-  }
+  for (const user of members) if (user.department !== null && !heads.has(user.department)) heads.set(user.department, user);
+  const admin = members.find((u) => u.role === "org_admin");
   const profiles = new Map<string, DirectoryProfile>();
   const departmentHeads = new Map<string, string>();
-  for (const user of roster.users) {
+  for (const user of members) {
     const random = createRandom(`directory:${user.id}`);
-    const head = user.department === null ? undefined : heads.get(`${user.organizationId}:${user.department}`);
-    const admin = admins.get(user.organizationId);
+    const head = user.department === null ? undefined : heads.get(user.department);
     const isHead = head?.id === user.id;
     const manager = isHead || head === undefined ? admin : head;
     const seniority = random.chance(0.25) ? "Senior " : "";
@@ -157,8 +160,29 @@ function buildDirectory() {
       hiredAt: new Date(hired).toISOString().slice(0, 10),
     });
   }
-  return { profiles, departmentHeads };
+  return { profiles, heads: departmentHeads };
 }
 
-/** Directory facts by user id, and the head of each department by department id. */
-export const directory = buildDirectory();
+const directories = new Map<string, OrganizationDirectory>();
+
+/** The directory of an organisation, built on first use (a roster added later brings its own). */
+function directoryOf(organizationId: string): OrganizationDirectory {
+  let found = directories.get(organizationId);
+  if (!found) {
+    found = buildDirectory(organizationId);
+    directories.set(organizationId, found);
+  }
+  return found;
+}
+
+/** Directory facts of a person the simulator serves. */
+export function profileOf(user: DemoUser): DirectoryProfile {
+  const profile = directoryOf(user.organizationId).profiles.get(user.id);
+  if (!profile) throw new Error(`${user.email} is not in the directory of ${user.organizationId}`);
+  return profile;
+}
+
+/** The user id heading a department, or null. */
+export function departmentHead(organizationId: string, departmentId: string): string | null {
+  return directoryOf(organizationId).heads.get(departmentId) ?? null;
+}

@@ -1,6 +1,7 @@
 import type { ScopeType } from "../../jobs/collect/contracts";
-import { type DemoUser, roster } from "../demo/roster";
+import type { DemoUser } from "../demo/roster";
 import { type CourseDef, courseDef } from "./catalog";
+import { population } from "./population";
 
 /** Who and what a request's scope covers. */
 export interface ScopeSubjects {
@@ -14,22 +15,23 @@ export interface ScopeSubjects {
   courseId: string | null;
 }
 
-const usersById = new Map(roster.users.map((u) => [u.id, u] as const));
-
 /** The subjects of a scope, or null when the id names nothing the demo knows. */
 export function resolveScope(type: ScopeType, id: string): ScopeSubjects | null {
   if (type === "user") {
-    const user = usersById.get(id);
+    const user = population.user(id);
     if (!user) return null;
-    const enrolled = new Set(roster.enrolments.filter((e) => e.userId === id).map((e) => e.courseId));
-    const courses = roster.courses.filter((c) => enrolled.has(c.id) || c.trainerIds.includes(id)).map((c) => courseDef(c.id));
+    const enrolled = new Set(population.enrolmentsOf(id).map((e) => e.courseId));
+    const courses = population
+      .coursesOf(user.organizationId)
+      .filter((c) => enrolled.has(c.id) || c.trainerIds.includes(id))
+      .map((c) => courseDef(c.id));
     return { organizationId: user.organizationId, people: [user], listed: [user], courses, courseId: null };
   }
   if (type === "course") {
-    const course = roster.courses.find((c) => c.id === id);
+    const course = population.course(id);
     if (!course) return null;
-    const learners = roster.enrolments.filter((e) => e.courseId === id).map((e) => usersById.get(e.userId)!);
-    const trainers = course.trainerIds.map((t) => usersById.get(t)!);
+    const learners = population.enrolmentsIn(id).flatMap((e) => population.user(e.userId) ?? []);
+    const trainers = course.trainerIds.flatMap((t) => population.user(t) ?? []);
     return {
       organizationId: course.organizationId,
       people: learners,
@@ -38,9 +40,8 @@ export function resolveScope(type: ScopeType, id: string): ScopeSubjects | null 
       courseId: id,
     };
   }
-  const organization = roster.organizations.find((o) => o.id === id);
-  if (!organization) return null;
-  const people = roster.users.filter((u) => u.organizationId === id);
-  const courses = roster.courses.filter((c) => c.organizationId === id).map((c) => courseDef(c.id));
+  if (!population.organization(id)) return null;
+  const people = population.membersOf(id);
+  const courses = population.coursesOf(id).map((c) => courseDef(c.id));
   return { organizationId: id, people, listed: people, courses, courseId: null };
 }

@@ -4,6 +4,7 @@ import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in
 import { startOfDay } from "./calendar";
 import { createFaultBoard, faultSchema } from "./faults";
 import { buildPayload, JourneyBook } from "./payloads";
+import { type PopulationRoster, population } from "./population";
 import { parseAnalyticsQuery } from "./request";
 import { resolveScope } from "./scope";
 
@@ -13,6 +14,12 @@ export interface SimulatorOptions {
   log?: Logger;
   /** The clock; the simulated term is the 90 days before its current UTC day. */
   now?: () => Date;
+  /**
+   * People to serve besides the demo roster (the synthetic organisation of a scale run). They
+   * stay served for the life of the process; starting another simulator in the same process with
+   * the same organisation of another size throws.
+   */
+  extraRoster?: PopulationRoster;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -25,6 +32,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<StandIn> {
   const log = options.log ?? silent;
   const now = options.now ?? (() => new Date());
+  if (options.extraRoster) population.add(options.extraRoster);
   const faults = createFaultBoard();
   /** Cancels of delayed answers still waiting, so `close()` need not wait for them. */
   const waiting = new Set<() => void>();
