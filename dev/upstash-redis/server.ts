@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type Logger, listenOnLoopback, type StandIn, silent } from "../stand-in";
 import { type Outcome, openBackend, type RedisBackend, type RedisBackendKind, type Reply } from "./backend";
-import { ScriptTranslator, type Translation } from "./scripts";
+import { ScriptTranslator, type Translation, type UndeclaredKeys } from "./scripts";
 
 export type { RedisBackendKind };
 
@@ -27,6 +27,11 @@ export interface UpstashRedisOptions {
   redisUrl?: string;
   /** "auto" (default): `redisUrl` when given, else `redis-server` from the PATH, else embedded in-process. */
   backend?: "auto" | RedisBackendKind;
+  /**
+   * "refuse" (default): any script touching a key not in KEYS fails, since on Upstash such a
+   * script takes the global lock; "allow": only scripts flagged `allow-key-locking` are checked.
+   */
+  undeclaredKeys?: UndeclaredKeys;
   log?: Logger;
 }
 
@@ -50,7 +55,7 @@ const CONNECTION_STATE = new Set(
 export async function startUpstashRedis(options: UpstashRedisOptions): Promise<UpstashRedisStandIn> {
   const log = options.log ?? silent;
   const backend = await openBackend({ kind: options.backend ?? "auto", redisUrl: options.redisUrl, log });
-  const api = new RestApi(backend, options.token, log);
+  const api = new RestApi(backend, options.token, log, new ScriptTranslator(options.undeclaredKeys));
   let fault: RedisFault = "none";
   const held = new Set<ServerResponse>();
   const server = createServer((req, res) => {
@@ -90,12 +95,12 @@ export async function startUpstashRedis(options: UpstashRedisOptions): Promise<U
 
 class RestApi {
   #syncToken = 0;
-  readonly #scripts = new ScriptTranslator();
 
   constructor(
     private readonly backend: RedisBackend,
     private readonly token: string,
     private readonly log: Logger,
+    private readonly scripts: ScriptTranslator,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -146,7 +151,7 @@ class RestApi {
   #translate(command: string[]): Translation {
     const name = command[0]!.toUpperCase();
     if (CONNECTION_STATE.has(name)) throw new Error(`ERR Command is not available over REST: '${command[0]}'`);
-    return this.#scripts.translate(command);
+    return this.scripts.translate(command);
   }
 }
 

@@ -228,10 +228,48 @@ describe.each(backends)("Upstash REST endpoint, $kind backend", ({ kind }) => {
     await expect(redis.eval(multi, [declared], [other])).rejects.toThrow(/undeclared key/);
     expect(await redis.eval(multi, [declared, other], [other])).toBe(1);
     await expect(redis.eval("#!lua flags=allow-key-locking\nreturn redis.call('FLUSHDB')", [], [])).rejects.toThrow(/not allowed/);
-    // Keys named in KEYS are fine, however the script builds the string; without the flag nothing is checked.
+    // Keys named in KEYS are fine, however the script builds the string.
     const declares = "#!lua flags=allow-key-locking\nreturn redis.call('GET', ARGV[1] .. ARGV[2])";
     expect(await redis.eval(declares, [`${declared}x`], [declared, "x"])).toBeNull();
-    expect(await redis.eval("return redis.call('GET', ARGV[1])", [], [declared])).toBe(1);
+  });
+
+  it("refuses by default an unflagged script touching a key not in KEYS, which on Upstash takes the global lock", async () => {
+    const [declared, other] = [key("declared"), key("undeclared")];
+    await redis.set(declared, 1);
+    const error = await redis.eval("return redis.call('GET', ARGV[1])", [], [declared]).catch((reason: Error) => reason);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain(`undeclared key ${declared}`);
+    expect((error as Error).message).toContain("global lock");
+    await expect(redis.eval("return redis.pcall('MGET', KEYS[1], ARGV[1])", [declared], [other])).rejects.toThrow(
+      `undeclared key ${other}`,
+    );
+    await expect(redis.eval("return redis.call('SCAN', 0)", [], [])).rejects.toThrow(/SCAN needs the whole keyspace.*global lock/);
+    // A script with a shebang but no Upstash flag is checked too.
+    await expect(redis.eval("#!lua flags=no-writes\nreturn redis.call('GET', ARGV[1])", [], [declared])).rejects.toThrow(/global lock/);
+    // Declared keys pass, by eval and by evalsha under the hash of the original text.
+    const script = "return redis.call('GET', KEYS[1])";
+    expect(await redis.eval(script, [declared], [])).toBe(1);
+    expect(await redis.evalsha(await redis.scriptLoad(script), [declared], [])).toBe(1);
+  });
+
+  it("refuses @upstash/ratelimit's resetUsedTokens, whose script SCANs the whole database", async () => {
+    const limiter = new Ratelimit({ redis, limiter: Ratelimit.fixedWindow(2, "10 s"), prefix: key("reset"), ephemeralCache: false });
+    await limiter.limit("learner-1");
+    await expect(limiter.resetUsedTokens("learner-1")).rejects.toThrow(/SCAN needs the whole keyspace/);
+  });
+
+  it("lets unflagged scripts touch undeclared keys with undeclaredKeys: allow, and still refuses flagged ones", async () => {
+    const lenient = await startUpstashRedis({ token: TOKEN, backend: kind, undeclaredKeys: "allow" });
+    try {
+      const client = new Redis({ url: lenient.url, token: TOKEN });
+      const stray = key("stray");
+      await client.set(stray, 1);
+      expect(await client.eval("return redis.call('GET', ARGV[1])", [], [stray])).toBe(1);
+      const flagged = "#!lua flags=allow-key-locking\nreturn redis.call('GET', ARGV[1])";
+      await expect(client.eval(flagged, [], [stray])).rejects.toThrow(/allow-key-locking: every key must be in KEYS/);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it("limits with @upstash/ratelimit's sliding window", async () => {
