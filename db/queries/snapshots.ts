@@ -11,9 +11,34 @@ export interface SnapshotRow {
   expiresAt: Date;
 }
 
-/** Stores what sources answered; a redelivered collect step overwrites its own rows, adding none. */
-export async function upsertSnapshots(db: Database, rows: SnapshotRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Payload bytes (as JSON) per insert statement: Neon takes at most 10 MiB per HTTP request, and a
+ * batch of learners' snapshots can exceed that; 4 MiB leaves room for the statement's other columns.
+ */
+const MAX_INSERT_BYTES = 4 * 1024 * 1024;
+const utf8 = new TextEncoder();
+
+/**
+ * Stores what sources answered, in statements of at most `maxInsertBytes` of payload (one row
+ * larger than that goes alone); a redelivered collect step overwrites its own rows, adding none.
+ */
+export async function upsertSnapshots(db: Database, rows: SnapshotRow[], maxInsertBytes = MAX_INSERT_BYTES): Promise<void> {
+  let chunk: SnapshotRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = utf8.encode(JSON.stringify(row.payload)).length;
+    if (chunk.length > 0 && bytes + size > maxInsertBytes) {
+      await insertSnapshots(db, chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(row);
+    bytes += size;
+  }
+  if (chunk.length > 0) await insertSnapshots(db, chunk);
+}
+
+async function insertSnapshots(db: Database, rows: SnapshotRow[]): Promise<void> {
   await db.orm
     .insert(sourceSnapshots)
     .values(rows)

@@ -2,8 +2,11 @@ import { DAY_MS } from "../../core/domain/time";
 import { batchLearners } from "../../db/queries/run-batches";
 import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { learnerSubject, upsertSnapshots } from "../../db/queries/snapshots";
+import type { LearnerSnapshots } from "../analyze/evidence";
+import { keepForAnalysis } from "../analyze/keep-for-analysis";
 import { CircuitBreakers } from "../collect/circuit-breaker";
 import { SERVICES, type ServiceName } from "../collect/contracts";
+import { runPooled } from "../collect/pool";
 import { fetchLearnerData, type SourceResult } from "../collect/sources";
 import type { JobContext } from "../context";
 import { runFlow } from "../fan-out";
@@ -21,7 +24,8 @@ export interface SourceCoverage {
 }
 
 /**
- * Calls all nine services for every learner of the batch, concurrently. A source that fails,
+ * Calls all nine services for every learner of the batch, UPSTREAM_CONCURRENCY calls at a time
+ * (the Worker's connections; each call's deadline starts when it is sent). A source that fails,
  * times out, sends an invalid payload or has its circuit open is recorded and skipped; the batch
  * fails (and is retried) only when no source answered at all.
  */
@@ -30,25 +34,27 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
   if (!run || isFinished(run)) return;
   await runOnce(ctx, runId, "collect", batch, async () => {
     const learners = await batchLearners(ctx.db, runId, batch);
-    const breakers = new CircuitBreakers(ctx.redis, {
-      failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD,
-      openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS,
-    });
-    const open = await breakers.open(SERVICES, ctx.now);
-    const calls = await Promise.all(
-      learners.flatMap((userId) =>
-        SERVICES.map(
-          async (service): Promise<{ userId: string; service: ServiceName; result: SourceResult }> => ({
-            userId,
-            service,
-            result: open.has(service) ? { ok: false, reason: "circuit open" } : await fetchLearnerData(ctx.env, ctx.fetch, service, userId),
-          }),
-        ),
-      ),
+    const breakers = await CircuitBreakers.load(
+      ctx.redis,
+      { failureThreshold: ctx.env.CIRCUIT_FAILURE_THRESHOLD, openSeconds: ctx.env.CIRCUIT_OPEN_SECONDS },
+      SERVICES,
+      ctx.now,
     );
+    // Learner by learner, the nine services each: a failing service's calls are spread over the run.
+    const calls = await runPooled(
+      learners.flatMap((userId) =>
+        SERVICES.map((service) => async (): Promise<{ userId: string; service: ServiceName; result: SourceResult }> => {
+          if (!(await breakers.admit(service))) return { userId, service, result: { ok: false, reason: "circuit open" } };
+          const result = await fetchLearnerData(ctx.env, ctx.fetch, service, userId);
+          breakers.record(service, result.ok);
+          return { userId, service, result };
+        }),
+      ),
+      ctx.env.UPSTREAM_CONCURRENCY,
+    );
+    await breakers.save();
 
     const coverage: Record<string, SourceCoverage> = Object.fromEntries(SERVICES.map((service) => [service, { ok: 0, failed: 0 }]));
-    const outcomes = new Map<string, { failures: number; successes: number }>();
     for (const { service, result } of calls) {
       const entry = coverage[service]!;
       if (result.ok) entry.ok += 1;
@@ -56,22 +62,27 @@ export async function collect(ctx: JobContext, { runId, batch }: RunStepMessage)
         entry.failed += 1;
         entry.lastError = result.reason;
       }
-      if (!open.has(service)) {
-        const outcome = outcomes.get(service) ?? { failures: 0, successes: 0 };
-        outcome[result.ok ? "successes" : "failures"] += 1;
-        outcomes.set(service, outcome);
-      }
     }
-    await breakers.record(outcomes, ctx.now);
 
     const expiresAt = new Date(ctx.now.getTime() + PERSONAL_DATA_DAYS * DAY_MS);
+    // Layer 2 keeps what analysis reads of each payload: the learner's rows and the catalogue they refer to.
     await upsertSnapshots(
       ctx.db,
-      calls.flatMap(({ userId, service, result }) =>
-        result.ok
-          ? [{ runId, organizationId: run.organizationId!, service, subject: learnerSubject(userId), payload: result.payload, expiresAt }]
-          : [],
-      ),
+      learners.flatMap((userId, i) => {
+        // The calls are learner by learner, nine each; each payload passed its service's contract.
+        const answered = calls
+          .slice(i * SERVICES.length, (i + 1) * SERVICES.length)
+          .flatMap(({ service, result }) => (result.ok ? [[service, result.payload]] : []));
+        const kept = keepForAnalysis(userId, Object.fromEntries(answered) as LearnerSnapshots);
+        return Object.entries(kept).map(([service, payload]) => ({
+          runId,
+          organizationId: run.organizationId!,
+          service,
+          subject: learnerSubject(userId),
+          payload,
+          expiresAt,
+        }));
+      }),
     );
     if (learners.length > 0 && calls.every(({ result }) => !result.ok)) {
       const reasons = SERVICES.map((service) => `${service}: ${coverage[service]!.lastError}`).join("; ");
