@@ -1,6 +1,7 @@
 import { ownEntry } from "../core/codecs/own";
 import type { Env } from "../core/env";
 import { dedupId } from "../jobs/publisher";
+import { cleanupDedupId } from "../jobs/steps/cleanup";
 import { getClients } from "./services/clients";
 import { mirrorRevocations } from "./services/revocation";
 
@@ -18,6 +19,17 @@ export const cronJobs: Record<string, CronJob> = {
       "nightly",
       { scheduledTime: scheduledTime.toISOString(), round: 0 },
       { deduplicationId: dedupId("nightly", scheduledTime.toISOString().slice(0, 10)) },
+    ),
+  // Hourly, at a quarter past (clear of the nightly's start and the revocation mirror's minute): the
+  // clean-up. On its own schedule, so retention and the stuck-run sweep never depend on a nightly run
+  // finishing; hourly, so a run whose messages were lost (and a nightly run waiting on it) ends
+  // within about an hour of being found stuck, even when nobody asks for its scope again, and each
+  // firing has only an hour's expiries to delete.
+  "15 * * * *": (env, scheduledTime) =>
+    getClients(env).publisher.publish(
+      "cleanup",
+      { scheduledTime: scheduledTime.toISOString(), round: 0 },
+      { deduplicationId: cleanupDedupId(scheduledTime.toISOString(), 0) },
     ),
   // Every minute: revocations recorded while Redis was unreachable (or lost by it) are copied back.
   "* * * * *": async (env, scheduledTime) => {

@@ -20,8 +20,14 @@ export type FanOutMessage = z.infer<typeof fanOutMessage>;
 export const reportMessage = z.object({ reportId: z.uuid() }).strict();
 export type ReportMessage = z.infer<typeof reportMessage>;
 
-/** The nightly fan-out and the clean-up carry the time they were scheduled for; clean-up counts its rounds. */
-export const scheduledMessage = z.object({ scheduledTime: z.iso.datetime(), round: z.number().int().min(0).default(0) }).strict();
+/**
+ * The nightly fan-out and the clean-up carry the time they were scheduled for and count their rounds
+ * (the clean-up's bounded rounds, the nightly's pages of organisations); a nightly page after the
+ * first carries `after`, the id of the last organisation of the page before (its keyset cursor).
+ */
+export const scheduledMessage = z
+  .object({ scheduledTime: z.iso.datetime(), round: z.number().int().min(0).default(0), after: z.guid().optional() })
+  .strict();
 export type ScheduledMessage = z.infer<typeof scheduledMessage>;
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { pipelineRuns, pipelineSteps } from "../schema";
 
@@ -14,7 +14,7 @@ export interface NewRun {
   id?: string;
 }
 
-/** How long a run may go without progress before a new request for its scope expires it. */
+/** How long a run may go without progress before it is expired: by the next request for its scope, or by the clean-up's sweep. */
 export interface StuckLimits {
   /** A queued run none of whose steps has begun this long after it was created never started: its start message was lost. */
   startSeconds: number;
@@ -22,7 +22,7 @@ export interface StuckLimits {
   stallSeconds: number;
 }
 
-/** A run that `queueRun` expired: marked failed with `error`. */
+/** A run that `queueRun` or the clean-up's sweep expired: marked failed with `error`. */
 export interface ExpiredRun {
   id: string;
   parentRunId: string | null;
@@ -33,15 +33,22 @@ export interface ExpiredRun {
 const lastStepActivity = sql<Date | null>`(select max(greatest(${pipelineSteps.startedAt}, ${pipelineSteps.finishedAt}))
   from ${pipelineSteps} where ${pipelineSteps.runId} = ${pipelineRuns.id})`;
 
+/** A queued run none of whose steps has begun: its start (plan) message has not arrived. */
+const neverStarted = sql`${pipelineRuns.status} = 'queued' and ${lastStepActivity} is null`;
+
 /**
- * Marks failed the unfinished runs of a scope that will never finish by themselves: a queued run
- * whose first step has not begun `startSeconds` after it was queued, and a run (queued or running)
- * none of whose steps began or ended for `stallSeconds`. Conditional on the row's status, so a run
- * that starts or finishes meanwhile is left alone, and two requests cannot expire the same run twice.
- * Times are the database's (`now()`), as are the run's and its steps'.
+ * The unfinished runs that will never finish by themselves: a queued run whose first step has not
+ * begun `startSeconds` after it was queued, and a run (queued or running) none of whose steps began
+ * or ended for `stallSeconds`. Times are the database's (`now()`), as are the run's and its steps'.
  */
-function expireStuck(db: Database, scope: RunScope, scopeId: string, limits: StuckLimits) {
-  const neverStarted = sql`${pipelineRuns.status} = 'queued' and ${lastStepActivity} is null`;
+const stuckRuns = (limits: StuckLimits) =>
+  sql`${pipelineRuns.status} in ('queued', 'running')
+    and ((${neverStarted} and ${pipelineRuns.createdAt} < now() - make_interval(secs => ${limits.startSeconds}))
+      or (not (${neverStarted}) and greatest(${pipelineRuns.createdAt}, ${pipelineRuns.startedAt}, ${lastStepActivity})
+        < now() - make_interval(secs => ${limits.stallSeconds})))`;
+
+/** Marks failed the runs `where` selects, saying why; conditional on the row, so a run is expired once. */
+function expire(db: Database, where: SQL, limits: StuckLimits) {
   return db.orm
     .update(pipelineRuns)
     .set({
@@ -51,17 +58,30 @@ function expireStuck(db: Database, scope: RunScope, scopeId: string, limits: Stu
         then ${`never started: its start message was lost (not started ${limits.startSeconds} s after it was queued)`}::text
         else ${`stalled: no step started or finished for ${limits.stallSeconds} s (its step messages were lost)`}::text end`,
     })
-    .where(
-      and(
-        eq(pipelineRuns.scope, scope),
-        eq(pipelineRuns.scopeId, scopeId),
-        sql`${pipelineRuns.status} in ('queued', 'running')`,
-        sql`((${neverStarted} and ${pipelineRuns.createdAt} < now() - make_interval(secs => ${limits.startSeconds}))
-          or (not (${neverStarted}) and greatest(${pipelineRuns.createdAt}, ${pipelineRuns.startedAt}, ${lastStepActivity})
-            < now() - make_interval(secs => ${limits.stallSeconds})))`,
-      ),
-    )
+    .where(where)
     .returning({ id: pipelineRuns.id, parentRunId: pipelineRuns.parentRunId, error: pipelineRuns.error });
+}
+
+/**
+ * Marks failed the stuck runs of a scope (see `stuckRuns`). Conditional on the row's status, so a run
+ * that starts or finishes meanwhile is left alone, and two requests cannot expire the same run twice.
+ */
+function expireStuck(db: Database, scope: RunScope, scopeId: string, limits: StuckLimits) {
+  return expire(db, sql`${pipelineRuns.scope} = ${scope} and ${pipelineRuns.scopeId} = ${scopeId} and ${stuckRuns(limits)}`, limits);
+}
+
+/**
+ * The clean-up's sweep: marks failed at most `limit` stuck runs of any scope (see `stuckRuns`), so a
+ * scope nobody requests again, and a nightly run waiting on a lost organisation run, still end.
+ * A nightly run that is running has queued all its organisation runs and has no steps of its own
+ * left: it ends when they do (see `settleParents`), never by its own silence. The condition is
+ * repeated outside the bounded sub-select, so a run that moved on meanwhile is re-checked and kept.
+ */
+export async function expireStuckRuns(db: Database, limits: StuckLimits, limit: number): Promise<ExpiredRun[]> {
+  const sweepable = sql`${stuckRuns(limits)} and not (${pipelineRuns.scope} = 'nightly' and ${pipelineRuns.status} = 'running')`;
+  const batch = db.orm.select({ id: pipelineRuns.id }).from(pipelineRuns).where(sweepable).limit(limit);
+  const gone = await expire(db, sql`${inArray(pipelineRuns.id, batch)} and ${sweepable}`, limits);
+  return gone.map(({ id, parentRunId, error }) => ({ id, parentRunId, error: error ?? "expired" }));
 }
 
 /**
@@ -111,8 +131,8 @@ export async function queueRun(
   throw new Error(`run for ${run.scope} ${run.scopeId} vanished while joining it`);
 }
 
-/** A run that completed or failed takes no more steps (late or redelivered messages end here). */
-export const isFinished = (run: { status: string }) => run.status === "completed" || run.status === "failed";
+/** A run that completed, partly completed or failed takes no more steps (late or redelivered messages end here). */
+export const isFinished = (run: { status: string }) => run.status === "completed" || run.status === "partial" || run.status === "failed";
 
 export async function findRun(db: Database, runId: string) {
   const [run] = await db.orm.select().from(pipelineRuns).where(eq(pipelineRuns.id, runId)).limit(1);
@@ -183,15 +203,6 @@ export async function stepsOfRun(db: Database, runId: string) {
     .from(pipelineSteps)
     .where(eq(pipelineSteps.runId, runId))
     .orderBy(asc(pipelineSteps.step), asc(pipelineSteps.batch));
-}
-
-/** Organisation runs of a nightly run that have not finished yet. */
-export async function unfinishedChildren(db: Database, parentRunId: string): Promise<number> {
-  const [row] = await db.orm
-    .select({ n: count() })
-    .from(pipelineRuns)
-    .where(and(eq(pipelineRuns.parentRunId, parentRunId), sql`${pipelineRuns.status} in ('queued', 'running')`));
-  return row?.n ?? 0;
 }
 
 export async function findStep(db: Database, runId: string, step: string, batch: number) {

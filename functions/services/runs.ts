@@ -4,10 +4,12 @@ import type { Env } from "../../core/env";
 import { ProblemError } from "../../core/errors/problem";
 import { log } from "../../core/logger";
 import { coursesTaughtBy } from "../../db/queries/analytics-reads";
+import { settleParents } from "../../db/queries/nightly-runs";
 import { findRun, finishRun, queueRun, type RunScope, stepsOfRun } from "../../db/queries/runs";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { dedupId } from "../../jobs/publisher";
 import type { SourceCoverage } from "../../jobs/steps/collect";
+import { stuckLimits } from "../../jobs/stuck-limits";
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess, assertCanSeeRun } from "../auth/policy";
 import type { runSchema } from "../schemas/runs";
@@ -36,16 +38,19 @@ export interface QueuedRun {
  *
  * No scope can get stuck: a queued run of the scope that has not started RUN_START_GRACE_SECONDS
  * after its debounce (its start message was lost), or a run none of whose steps began or ended for
- * RUN_STALL_SECONDS, is marked failed, and this request queues a new run instead of joining it.
+ * RUN_STALL_SECONDS, is marked failed, and this request queues a new run instead of joining it
+ * (the hourly clean-up sweeps the same runs in scopes nobody asks for again).
  */
 export async function requestRun(clients: Clients, env: Env, request: RunRequest): Promise<QueuedRun> {
-  const { id, joined, expired } = await queueRun(clients.db, request, {
-    startSeconds: env.REFRESH_DEBOUNCE_SECONDS + env.RUN_START_GRACE_SECONDS,
-    stallSeconds: env.RUN_STALL_SECONDS,
-  });
+  const { id, joined, expired } = await queueRun(clients.db, request, stuckLimits(env));
   for (const run of expired) {
     log("warn", "stuck run expired", { runId: run.id, scope: request.scope, scopeId: request.scopeId, reason: run.error, nextRunId: id });
   }
+  // An expired organisation run of a nightly run: the nightly run settles if it was its last.
+  await settleParents(
+    clients.db,
+    expired.map((run) => run.parentRunId),
+  );
   if (!joined) {
     try {
       await clients.publisher.publish(

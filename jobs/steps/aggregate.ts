@@ -1,10 +1,10 @@
 import { writeAggregates, writePeerPercentiles } from "../../db/queries/aggregates";
 import { coursesAndTrainersOf } from "../../db/queries/learner-analytics";
-import { findRun, finishRun, stepsOfRun, unfinishedChildren } from "../../db/queries/runs";
+import { settleParents } from "../../db/queries/nightly-runs";
+import { findRun, finishRun, stepsOfRun } from "../../db/queries/runs";
 import { bumpVersions, type CacheSubject } from "../cache-versions";
 import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
-import { dedupId } from "../publisher";
 import { runOnce } from "../step-runner";
 
 /** Layer 3 (aggregates, no personal identifiers) is kept for 7 years. */
@@ -12,8 +12,8 @@ const AGGREGATE_YEARS = 7;
 
 /**
  * Last step of a run: the organisation's aggregates (set-based SQL), peer percentiles, and the
- * cache invalidation of exactly the subjects whose analytics changed. Then the run is complete;
- * the last organisation run of a nightly run starts the clean-up.
+ * cache invalidation of exactly the subjects whose analytics changed. Then the run is complete,
+ * and so is its nightly run if it was the last of it to end (see `settleParents`).
  */
 export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Promise<void> {
   const run = await findRun(ctx.db, runId);
@@ -43,12 +43,6 @@ export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Pro
     return { groups, changedLearners: changed.size, invalidated: subjects.length };
   });
 
-  if (run.parentRunId && (await unfinishedChildren(ctx.db, run.parentRunId)) === 0) {
-    await ctx.publisher.publish(
-      "cleanup",
-      { scheduledTime: ctx.now.toISOString(), round: 0 },
-      { deduplicationId: dedupId(run.parentRunId, "cleanup") },
-    );
-    await finishRun(ctx.db, run.parentRunId, "completed");
-  }
+  // A nightly run settles when its last organisation run ends (also when this is a redelivery).
+  await settleParents(ctx.db, [run.parentRunId]);
 }

@@ -1,41 +1,71 @@
-import { asc, eq } from "drizzle-orm";
 import { sha256Hex, uuidFromHex } from "../../core/codecs/digest";
-import { findRun, finishRun, queueRun, startRun } from "../../db/queries/runs";
-import { organizations, pipelineRuns } from "../../db/schema";
+import { queueNightlyPage, settleParents } from "../../db/queries/nightly-runs";
+import { findRun, isFinished, queueRun, startRun } from "../../db/queries/runs";
 import type { JobContext } from "../context";
+import { runFlow } from "../fan-out";
 import type { ScheduledMessage } from "../messages";
-import { dedupId } from "../publisher";
+import { dedupId, MAX_BATCH_MESSAGES, type OutgoingMessage } from "../publisher";
 import { runOnce } from "../step-runner";
 
 /** The nightly run of a day has a fixed id, so a redelivered start message finds the same run. */
 const nightlyRunId = async (day: string) => uuidFromHex(await sha256Hex(`nightly:${day}`));
 
+/** Organisations per nightly page: their plan messages and the next page's message fill one batch publish. */
+export const NIGHTLY_PAGE_SIZE = MAX_BATCH_MESSAGES - 1;
+
 /**
- * Starts the nightly run: one organisation run per organisation (each refits the skill models,
- * then collects, analyses and aggregates its learners in batches). The last organisation run to
- * finish starts the clean-up.
+ * One page of the nightly run: queues an organisation run for each of the next NIGHTLY_PAGE_SIZE
+ * organisations (adopting one an admin already queued, see `queueNightlyPage`) and publishes their
+ * plan steps and, while organisations remain, the next page, in one batch publish: one QStash
+ * request and three database requests per page, however many organisations there are.
+ *
+ * The nightly run stays `queued` while its pages are queued, so it cannot settle early, when the
+ * organisation runs of the first pages have all finished before the last page. The last page
+ * starts it, then settles it if its organisation runs are already done (or there are none).
+ * Every organisation run settles it as it ends (aggregate, failure callback, stuck-run expiry).
+ * Retention is not the nightly's business: the clean-up runs on its own schedule.
+ *
+ * Idempotent: a redelivered page queues nothing new (the runs are found again) and republishes the
+ * same deduplication ids (plan per run, the next page per cursor).
  */
-export async function nightly(ctx: JobContext, { scheduledTime }: ScheduledMessage): Promise<void> {
+export async function nightly(ctx: JobContext, { scheduledTime, round, after }: ScheduledMessage): Promise<Record<string, number>> {
+  const day = scheduledTime.slice(0, 10);
   const { id: parentRunId } = await queueRun(ctx.db, {
-    id: await nightlyRunId(scheduledTime.slice(0, 10)),
+    id: await nightlyRunId(day),
     scope: "nightly",
     scopeId: null,
     organizationId: null,
   });
-  await runOnce(ctx, parentRunId, "nightly", 0, async () => {
-    const orgs = await ctx.db.orm.select({ id: organizations.id }).from(organizations).orderBy(asc(organizations.id));
-    await startRun(ctx.db, parentRunId, orgs.length);
-    for (const org of orgs) {
-      await queueRun(ctx.db, { organizationId: org.id, scope: "organization", scopeId: org.id, parentRunId, fitModels: true });
-    }
-    return { organizations: orgs.length };
-  });
-  const children = await ctx.db.orm.select({ id: pipelineRuns.id }).from(pipelineRuns).where(eq(pipelineRuns.parentRunId, parentRunId));
-  for (const child of children) {
-    await ctx.publisher.publish("plan", { runId: child.id, batch: 0 }, { deduplicationId: dedupId(child.id, "plan", 0) });
+  const parent = await findRun(ctx.db, parentRunId);
+  if (!parent || isFinished(parent)) return {};
+
+  const page = await queueNightlyPage(ctx.db, parentRunId, after, NIGHTLY_PAGE_SIZE);
+  const summary = { organizations: page.organizationIds.length, runs: page.children.length, adopted: page.adopted };
+  // The page as a step of the nightly run: its progress while it queues, which the stuck-run sweep reads.
+  await runOnce(ctx, parentRunId, "nightly", round, async () => summary);
+
+  // Only runs that have not started need their plan: an adopted run's plan, already published with
+  // the request's debounce, has the same deduplication id, so QStash keeps the first (see `requestRun`).
+  const messages: OutgoingMessage[] = page.children
+    .filter((run) => run.status === "queued")
+    .map((run) => ({
+      step: "plan",
+      body: { runId: run.id, batch: 0 },
+      options: { deduplicationId: dedupId(run.id, "plan", 0), ...runFlow(ctx.env, run) },
+    }));
+  const last = page.organizationIds.at(-1);
+  if (page.more && last) {
+    messages.push({
+      step: "nightly",
+      body: { scheduledTime, round: round + 1, after: last },
+      options: { deduplicationId: dedupId("nightly", day, "after", last) },
+    });
   }
-  if (children.length === 0 && (await findRun(ctx.db, parentRunId))?.status === "running") {
-    await ctx.publisher.publish("cleanup", { scheduledTime, round: 0 }, { deduplicationId: dedupId(parentRunId, "cleanup") });
-    await finishRun(ctx.db, parentRunId, "completed");
+  await ctx.publisher.publishBatch(messages);
+
+  if (!page.more) {
+    await startRun(ctx.db, parentRunId, page.total);
+    await settleParents(ctx.db, [parentRunId]);
   }
+  return summary;
 }

@@ -17,11 +17,11 @@ afterAll(async () => {
 });
 
 describe("the nightly run", () => {
-  it("runs every organisation in batches, refits the skill models, aggregates, then cleans up past retention", async () => {
+  it("runs every organisation in batches, refits the skill models and aggregates; the hourly clean-up removes what is past retention", async () => {
     const organization = (slug: string) => roster.organizations.find((o) => o.slug === slug)!.id;
     const org = organization("acme");
     const learner = roster.users.find((u) => u.email === "learner@acme.test")!.id;
-    // Rows past their retention, which the clean-up at the end of the night must remove.
+    // Rows past their retention, which the clean-up must remove.
     const stale = await db.client.query(
       `insert into pipeline_runs (organization_id, scope, scope_id, status, finished_at) values ($1, 'user', $2, 'completed', now() - interval '40 days') returning id`,
       [org, learner],
@@ -67,6 +67,9 @@ describe("the nightly run", () => {
     // Globex has two people: below the minimum group size, so none of its groups is stored.
     expect(await db.count("aggregate_metrics", "organization_id = $1", [organization("globex")])).toBe(0);
 
+    // The clean-up runs on its own hourly trigger, not at the end of the nightly run.
+    expect(await db.count("pipeline_runs", "id = $1", [staleRun])).toBe(1);
+    expect((await api.worker.fetch(`/__scheduled?cron=${encodeURIComponent("15 * * * *")}`)).status).toBe(200);
     await eventually(
       async () => ((await db.count("pipeline_runs", "id = $1", [staleRun])) === 0 ? true : undefined),
       30_000,
