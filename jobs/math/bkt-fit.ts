@@ -28,27 +28,44 @@ export interface BktFit {
 const EPS = 1e-6;
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
+/**
+ * One learner's answers to one skill in answer order, or `weight` learners who answered alike: as
+ * EM's statistics are sums over sequences, identical sequences contribute identically, so a
+ * sequence with weight n counts as n copies of it (the distinct answer patterns and their counts
+ * are the sufficient statistics of the fit).
+ */
+export type BktSequence = readonly boolean[] | { answers: readonly boolean[]; weight: number };
+
 /** Sequences flattened into one byte array, so EM touches contiguous memory only. */
 interface Flat {
   obs: Uint8Array;
   starts: Int32Array;
+  weights: Float64Array;
   longest: number;
+  /** Σ weight · length: the responses the fit stands for. */
+  responses: number;
 }
 
-function flatten(sequences: readonly (readonly boolean[])[]): Flat {
-  const nonEmpty = sequences.filter((s) => s.length > 0);
+function flatten(sequences: readonly BktSequence[]): Flat {
+  const nonEmpty = sequences
+    .map((s) => ("answers" in s ? s : { answers: s, weight: 1 }))
+    .filter((s) => s.answers.length > 0 && s.weight > 0);
   const starts = new Int32Array(nonEmpty.length + 1);
+  const weights = new Float64Array(nonEmpty.length);
   let total = 0;
   let longest = 0;
+  let responses = 0;
   nonEmpty.forEach((s, i) => {
     starts[i] = total;
-    total += s.length;
-    longest = Math.max(longest, s.length);
+    weights[i] = s.weight;
+    total += s.answers.length;
+    responses += s.weight * s.answers.length;
+    longest = Math.max(longest, s.answers.length);
   });
   starts[nonEmpty.length] = total;
   const obs = new Uint8Array(total);
-  nonEmpty.forEach((s, i) => s.forEach((correct, t) => (obs[starts[i]! + t] = correct ? 1 : 0)));
-  return { obs, starts, longest };
+  nonEmpty.forEach((s, i) => s.answers.forEach((correct, t) => (obs[starts[i]! + t] = correct ? 1 : 0)));
+  return { obs, starts, weights, longest, responses };
 }
 
 /**
@@ -56,7 +73,7 @@ function flatten(sequences: readonly (readonly boolean[])[]): Flat {
  * M-step. Returns the new parameters and the log-likelihood of the old ones.
  */
 function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Array, scale: Float64Array) {
-  const { obs, starts } = data;
+  const { obs, starts, weights } = data;
   const a01 = p.pLearn;
   const a10 = p.pForget;
   const e0 = [1 - p.pGuess, p.pGuess];
@@ -71,8 +88,11 @@ function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Arr
   let den0 = 0;
   let slipNum = 0;
   let den1 = 0;
-  const sequences = starts.length - 1;
-  for (let s = 0; s < sequences; s++) {
+  let sequences = 0;
+  for (let s = 0; s < starts.length - 1; s++) {
+    // How many learners answered exactly like this.
+    const n = weights[s]!;
+    sequences += n;
     const offset = starts[s]!;
     const length = starts[s + 1]! - offset;
     let f0 = (1 - p.pInit) * e0[obs[offset]!]!;
@@ -80,7 +100,7 @@ function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Arr
     for (let t = 0; ; ) {
       const c = f0 + f1;
       scale[t] = c;
-      ll += Math.log(c);
+      ll += n * Math.log(c);
       f0 /= c;
       f1 /= c;
       alpha[2 * t] = f0;
@@ -97,12 +117,12 @@ function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Arr
       const g0 = alpha[2 * t]! * b0;
       const g1 = alpha[2 * t + 1]! * b1;
       const o = obs[offset + t]!;
-      den0 += g0;
-      den1 += g1;
-      guessNum += g0 * o;
-      slipNum += g1 * (1 - o);
+      den0 += n * g0;
+      den1 += n * g1;
+      guessNum += n * g0 * o;
+      slipNum += n * g1 * (1 - o);
       if (t === 0) {
-        init1 += g1;
+        init1 += n * g1;
         break;
       }
       // ξ and β for the step (t−1 → t), reusing the emission-weighted β of step t.
@@ -110,10 +130,10 @@ function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Arr
       const w1 = (e1[o]! * b1) / scale[t]!;
       const p0 = alpha[2 * (t - 1)]!;
       const p1 = alpha[2 * (t - 1) + 1]!;
-      xi01 += p0 * a01 * w1;
-      xi10 += p1 * a10 * w0;
-      from0 += p0 * ((1 - a01) * w0 + a01 * w1);
-      from1 += p1 * (a10 * w0 + (1 - a10) * w1);
+      xi01 += n * p0 * a01 * w1;
+      xi10 += n * p1 * a10 * w0;
+      from0 += n * p0 * ((1 - a01) * w0 + a01 * w1);
+      from1 += n * p1 * (a10 * w0 + (1 - a10) * w1);
       b0 = (1 - a01) * w0 + a01 * w1;
       b1 = a10 * w0 + (1 - a10) * w1;
     }
@@ -143,12 +163,13 @@ function constrain(p: BktParams, forgetting: boolean, maxGuess: number, maxSlip:
  * sequences (each in answer order). pGuess and pSlip are kept below 0.5 so that the "mastered"
  * state stays the one that answers better. Runs `restarts` EMs (the first from the defaults, the
  * others from seeded random points) and keeps the most likely; deterministic for a given seed.
- * Without any response it returns the defaults.
+ * Without any response it returns the defaults. Weighted sequences give what the same sequences
+ * repeated would give (to rounding), in time and memory proportional to the distinct ones.
  */
-export function fitBkt(sequences: readonly (readonly boolean[])[], options: FitBktOptions = {}): BktFit {
+export function fitBkt(sequences: readonly BktSequence[], options: FitBktOptions = {}): BktFit {
   const { forgetting = true, restarts = 4, maxIterations = 100, tolerance = 1e-6, seed = 1, maxGuess = 0.5, maxSlip = 0.5 } = options;
   const data = flatten(sequences);
-  const responses = data.obs.length;
+  const { responses } = data;
   const base = constrain({ ...DEFAULT_BKT_PARAMS, pForget: forgetting ? 0.05 : 0 }, forgetting, maxGuess, maxSlip);
   if (responses === 0) return { params: { ...DEFAULT_BKT_PARAMS }, logLikelihood: 0, responses, iterations: 0 };
 
