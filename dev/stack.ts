@@ -9,6 +9,7 @@ import { seedDemo, seedSynthetic } from "./seed";
 import { localSigningKeys } from "./signing-keys";
 import { startSimulator } from "./simulator/server";
 import { type Logger, type StandIn, silent } from "./stand-in";
+import type { UndeclaredKeys } from "./upstash-redis/scripts";
 import { startUpstashRedis, type UpstashRedisStandIn } from "./upstash-redis/server";
 
 export interface StackOptions {
@@ -26,6 +27,13 @@ export interface StackOptions {
   signingKeysFile?: string;
   /** QStash's retry back-off base (the stand-in's default otherwise). */
   qstashRetryBaseDelayMs?: number;
+  /** "quick" (default: base · 2^(n-1)) or "qstash" (QStash's own e^(2.5·n) s); see dev/qstash/backoff.ts. */
+  qstashRetryBackoff?: "quick" | "qstash";
+  /** Neon's request and response size limits; 10 MiB each, as Neon, unless set. */
+  neonMaxRequestBytes?: number;
+  neonMaxResponseBytes?: number;
+  /** Scripts touching keys not in KEYS: "refuse" (default) or "allow" them when unflagged, as Upstash does. */
+  redisUndeclaredKeys?: UndeclaredKeys;
   /** Also seed and simulate the synthetic organisation of this many learners (dev/demo/synthetic.ts), for scale runs. */
   scaleLearners?: number;
   /** Gets each stand-in's log entries, tagged with its name. */
@@ -92,9 +100,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const qstashToken = secret("qstash_");
     const signingKeys = { currentSigningKey: secret("sig_"), nextSigningKey: secret("sig_") };
     const [neonHttp, redis, qstash, simulator] = await Promise.all([
-      startNeonHttp({ log: tagged("neon-http") }),
-      startUpstashRedis({ token: redisToken, redisUrl: options.redisUrl, log: tagged("upstash-redis") }),
-      startQStash({ token: qstashToken, ...signingKeys, retryBaseDelayMs: options.qstashRetryBaseDelayMs, log: tagged("qstash") }),
+      startNeonHttp({
+        maxRequestBytes: options.neonMaxRequestBytes,
+        maxResponseBytes: options.neonMaxResponseBytes,
+        log: tagged("neon-http"),
+      }),
+      startUpstashRedis({
+        token: redisToken,
+        redisUrl: options.redisUrl,
+        undeclaredKeys: options.redisUndeclaredKeys,
+        log: tagged("upstash-redis"),
+      }),
+      startQStash({
+        token: qstashToken,
+        ...signingKeys,
+        retryBackoff: options.qstashRetryBackoff,
+        retryBaseDelayMs: options.qstashRetryBaseDelayMs,
+        log: tagged("qstash"),
+      }),
       startSimulator({ log: tagged("simulator"), extraRoster: synthetic }),
     ]);
     started.push(neonHttp, redis, qstash, simulator);

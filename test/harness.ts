@@ -28,7 +28,10 @@ const CIRCUITS_THAT_STAY_CLOSED = { CIRCUIT_FAILURE_THRESHOLD: "100" };
  */
 export async function startTestApi(
   vars: Record<string, string> = {},
-  stackOptions: Pick<StackOptions, "qstashRetryBaseDelayMs" | "log"> = {},
+  stackOptions: Pick<
+    StackOptions,
+    "qstashRetryBaseDelayMs" | "qstashRetryBackoff" | "neonMaxRequestBytes" | "neonMaxResponseBytes" | "redisUndeclaredKeys" | "log"
+  > = {},
 ): Promise<TestApi> {
   // The dashboard's bundle (public/dashboard/app.js, not committed), once per test process.
   await (dashboardBuilt ??= buildDashboard());
