@@ -138,12 +138,13 @@ export const envSchema = z
     REFRESH_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
     /**
      * A queued run whose plan step has not begun this long after the debounce is expired (its
-     * start message was lost) by the next request for its scope, which then queues a new run.
+     * start message was lost) by the next request for its scope, which then queues a new run, or
+     * by the hourly clean-up's sweep of every scope.
      */
     RUN_START_GRACE_SECONDS: positiveInt(120, 86_400),
     /**
      * A run none of whose steps began or ended for this long is expired by the next request for
-     * its scope. Above QStash's longest silence while a step is merely retrying: its back-off
+     * its scope or by the hourly clean-up's sweep. Above QStash's longest silence while a step is merely retrying: its back-off
      * waits e^(2.5·n) s, so 12 s, 2 min 28 s and 30 min 8 s for our 3 retries (about 33 min).
      */
     RUN_STALL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
@@ -177,6 +178,12 @@ export const envSchema = z
      * with a reason that says so (narrow the scope or the range) rather than exhaust the isolate.
      */
     REPORT_MAX_BYTES: positiveInt(16 * 1024 * 1024, 64 * 1024 * 1024),
+    /**
+     * Bytes per stored piece of a report file, one SQL-over-HTTP statement each (sent as hex,
+     * twice the size, under Neon's 10 MiB per message). Small values are for tests: a file is never
+     * cut in more than 256 pieces whatever this says (see `chunkBytesFor`).
+     */
+    REPORT_CHUNK_BYTES: positiveInt(1024 * 1024, 4 * 1024 * 1024),
     /**
      * This API's public base URL for links it hands out (report download URLs), never the request's
      * Host header, which a client controls. Unset: JOBS_BASE_URL (see `publicBaseUrl`).

@@ -17,7 +17,7 @@ export function scheduledUrl(workerUrl: string, cron = NIGHTLY_CRON): string {
 
 /** A nightly parent run as stored in `pipeline_runs`. */
 export interface NightlyRun {
-  status: "queued" | "running" | "completed" | "failed";
+  status: "queued" | "running" | "completed" | "partial" | "failed";
   error: string | null;
   finishedAt: Date | null;
 }
@@ -95,7 +95,7 @@ export async function computeDemoAnalytics(options: DemoAnalyticsOptions): Promi
   for (;;) {
     const run = await nightlyRun(startOfUtcDay(triggered)).catch(() => undefined);
     // Announced once it is known that this start runs it (not when the day's run was already done).
-    if (!announced && run?.status !== "completed" && run?.status !== "failed") {
+    if (!announced && (run === undefined || run.status === "queued" || run.status === "running")) {
       say(`computing the demo analytics: nightly run started (${url}); demo users see "pending" until it finishes`);
       announced = true;
     }
@@ -109,9 +109,9 @@ export async function computeDemoAnalytics(options: DemoAnalyticsOptions): Promi
       );
       return { outcome: "ready", seconds: seconds(), earlier };
     }
-    if (run?.status === "failed") {
+    if (run?.status === "partial" || run?.status === "failed") {
       say(
-        `demo analytics: the nightly run failed (${run.error ?? "no error recorded"}); POST /api/v1/analytics/refresh retries one subject`,
+        `demo analytics: the nightly run ${run.status === "partial" ? "failed for some organisations" : "failed"} (${run.error ?? "no error recorded"}); POST /api/v1/analytics/refresh retries one subject`,
       );
       return { outcome: "failed", seconds: seconds(), error: run.error };
     }

@@ -213,3 +213,16 @@ export async function findStep(db: Database, runId: string, step: string, batch:
     .limit(1);
   return row;
 }
+
+/**
+ * The learners whose figures changed in a run, as its analyze steps recorded them: extracted in
+ * SQL, so only the ids travel (not every step's detail, about 1 KB per batch).
+ */
+export async function changedLearnersOf(db: Database, runId: string): Promise<string[]> {
+  const rows = (await db.sql.query(
+    `select distinct jsonb_array_elements_text(detail->'changedLearners') as user_id
+     from pipeline_steps where run_id = $1 and step = 'analyze' and status = 'completed'`,
+    [runId],
+  )) as { user_id: string }[];
+  return rows.map((row) => row.user_id);
+}

@@ -58,3 +58,23 @@ export async function snapshotsOf(db: Database, runId: string, userIds: string[]
     .from(sourceSnapshots)
     .where(and(eq(sourceSnapshots.runId, runId), inArray(sourceSnapshots.subject, userIds.map(learnerSubject))));
 }
+
+/** Snapshot rows one statement deletes: bounds each statement's work (a run of 10,000 learners has 90,000). */
+export const SNAPSHOT_DELETE_CHUNK = 10_000;
+
+/**
+ * Deletes a finished run's snapshots, in statements of at most SNAPSHOT_DELETE_CHUNK rows. The raw
+ * payloads are needed only while the run analyses them; its learner analytics are what is kept.
+ * Returns how many rows were deleted.
+ */
+export async function deleteRunSnapshots(db: Database, runId: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const rows = await db.sql.query(
+      `delete from source_snapshots where id in (select id from source_snapshots where run_id = $1 limit $2) returning 1`,
+      [runId, SNAPSHOT_DELETE_CHUNK],
+    );
+    deleted += rows.length;
+    if (rows.length < SNAPSHOT_DELETE_CHUNK) return deleted;
+  }
+}

@@ -1,7 +1,8 @@
 import { writeAggregates, writePeerPercentiles } from "../../db/queries/aggregates";
 import { coursesAndTrainersOf } from "../../db/queries/learner-analytics";
 import { settleParents } from "../../db/queries/nightly-runs";
-import { findRun, finishRun, stepsOfRun } from "../../db/queries/runs";
+import { changedLearnersOf, findRun, finishRun } from "../../db/queries/runs";
+import { deleteRunSnapshots } from "../../db/queries/snapshots";
 import { bumpVersions, type CacheSubject } from "../cache-versions";
 import type { JobContext } from "../context";
 import type { RunStepMessage } from "../messages";
@@ -12,7 +13,8 @@ const AGGREGATE_YEARS = 7;
 
 /**
  * Last step of a run: the organisation's aggregates (set-based SQL), peer percentiles, and the
- * cache invalidation of exactly the subjects whose analytics changed. Then the run is complete,
+ * cache invalidation of exactly the subjects whose analytics changed; the run's raw snapshots are
+ * deleted (only its analytics are kept). Then the run is complete,
  * and so is its nightly run if it was the last of it to end (see `settleParents`).
  */
 export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Promise<void> {
@@ -26,11 +28,7 @@ export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Pro
     const groups = await writeAggregates(ctx.db, organizationId, runId, periodStart, expiresAt);
     const percentileChanged = await writePeerPercentiles(ctx.db, organizationId, runId);
 
-    const analyzed = (await stepsOfRun(ctx.db, runId)).filter((step) => step.step === "analyze");
-    const changed = new Set([
-      ...analyzed.flatMap((step) => (step.detail?.changedLearners as string[] | undefined) ?? []),
-      ...percentileChanged,
-    ]);
+    const changed = new Set([...(await changedLearnersOf(ctx.db, runId)), ...percentileChanged]);
     const related = await coursesAndTrainersOf(ctx.db, [...changed]);
     const subjects: CacheSubject[] = [
       ...[...changed].map((id) => ({ kind: "learner" as const, id })),
@@ -39,8 +37,10 @@ export async function aggregate(ctx: JobContext, { runId }: RunStepMessage): Pro
       ...(changed.size > 0 ? [{ kind: "organization" as const, id: organizationId }] : []),
     ];
     await bumpVersions(ctx.redis, subjects);
+    // Layer 2 keeps what the answers need, the learner analytics: the raw payloads go with the run.
+    const snapshotsDeleted = await deleteRunSnapshots(ctx.db, runId);
     await finishRun(ctx.db, runId, "completed");
-    return { groups, changedLearners: changed.size, invalidated: subjects.length };
+    return { groups, changedLearners: changed.size, invalidated: subjects.length, snapshotsDeleted };
   });
 
   // A nightly run settles when its last organisation run ends (also when this is a redelivery).
