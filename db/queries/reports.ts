@@ -95,8 +95,11 @@ export const findReport = (db: Database, id: string, organizationId: string) =>
 /** A report's metadata by id alone: the signed file route learns the organisation from it, to check the signature. */
 export const findReportForFile = (db: Database, id: string) => oneReport(db, eq(reports.id, id));
 
-/** A ready report's file: read only once its download URL has been verified. */
-export async function reportContent(db: Database, id: string): Promise<Uint8Array | undefined> {
+/**
+ * The file of a report stored before files were kept in pieces (`report_chunks`): in the row
+ * itself. Such reports are removed REPORT_RETENTION_DAYS after they were made; nothing writes here now.
+ */
+export async function legacyReportContent(db: Database, id: string): Promise<Uint8Array | undefined> {
   const [row] = await db.orm
     .select({ content: reports.content })
     .from(reports)
@@ -146,17 +149,6 @@ export async function claimReport(db: Database, id: string) {
     .where(and(eq(reports.id, id), sql`${reports.status} in ('queued', 'rendering', 'failed')`))
     .returning(requested);
   return row;
-}
-
-export async function storeReportFile(
-  db: Database,
-  id: string,
-  file: { content: Uint8Array; contentType: string; fileName: string; sha256: string; expiresAt: Date },
-): Promise<void> {
-  await db.orm
-    .update(reports)
-    .set({ ...file, size: file.content.length, status: "ready", error: null, readyAt: sql`now()` })
-    .where(and(eq(reports.id, id), sql`${reports.status} <> 'ready'`));
 }
 
 export async function failReport(db: Database, id: string, error: string): Promise<void> {

@@ -9,7 +9,10 @@ export const reportType = pgEnum("report_type", REPORT_TYPES);
 export const reportFormat = pgEnum("report_format", REPORT_FORMATS);
 export const reportStatus = pgEnum("report_status", ["queued", "rendering", "ready", "failed"]);
 
-/** A generated report and, once ready, its file (kept until `expiresAt`, then removed by the clean-up). */
+/**
+ * A generated report and, once ready, its file's metadata (the file is in `report_chunks`); kept
+ * until `expiresAt`, then removed by the clean-up with its pieces.
+ */
 export const reports = pgTable(
   "reports",
   {
@@ -30,6 +33,7 @@ export const reports = pgTable(
     requestKey: text("request_key").notNull(),
     status: reportStatus("status").notNull().default("queued"),
     error: text("error"),
+    /** The file of a report made before files were stored in pieces (report_chunks); no longer written. */
     content: bytea("content"),
     contentType: text("content_type"),
     fileName: text("file_name"),

@@ -123,12 +123,12 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>): void {
   );
 
   app.openapi(fileRoute, async (c) => {
-    const { file, content } = await signedFile(c.get("clients"), c.env, c.req.valid("param").id, c.req.valid("query"));
+    const { file, body, size } = await signedFile(c.get("clients"), c.env, c.req.valid("param").id, c.req.valid("query"));
     const name = safeFileName(file.fileName ?? `report.${file.format}`);
-    return c.body(new Uint8Array(content), 200, {
+    return c.body(body, 200, {
       "Content-Type": file.contentType ?? "application/octet-stream",
       "Content-Disposition": `attachment; filename="${name}"`,
-      "Content-Length": String(content.length),
+      "Content-Length": String(size),
       ETag: `"${file.sha256}"`,
       "Cache-Control": "private, max-age=300",
     });

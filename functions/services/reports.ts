@@ -9,7 +9,6 @@ import {
   findIdenticalReport,
   findReport,
   findReportForFile,
-  reportContent,
   reportHistory,
   storedReports,
 } from "../../db/queries/reports";
@@ -19,6 +18,7 @@ import { assertCanAccess } from "../auth/policy";
 import { checkFileUrl, publicBaseUrl, signFileUrl } from "../auth/signed-url";
 import type { downloadSchema, fileQuery, generateBody, historyQuery, historySchema, reportSchema } from "../schemas/reports";
 import type { Clients } from "./clients";
+import { openReportFile } from "./report-file";
 
 type GenerateRequest = z.infer<typeof generateBody>;
 
@@ -177,6 +177,8 @@ export async function reportInScope(clients: Clients, caller: Caller, id: string
 /** A signed URL for a ready, unexpired report, on the configured public base (never the request's Host). */
 export async function downloadUrl(clients: Clients, env: Env, caller: Caller, id: string): Promise<z.infer<typeof downloadSchema>> {
   const report = await reportInScope(clients, caller, id);
+  // A failed report says why (a client-safe reason, such as its size above REPORT_MAX_BYTES).
+  if (report.status === "failed") throw new ProblemError(409, "not-ready", `The report failed. ${report.error ?? ""}`.trim());
   if (report.status !== "ready") throw new ProblemError(409, "not-ready", `The report is ${report.status}.`);
   if (isExpired(report)) throw expired(report.expiresAt);
   const { path, expiresAt } = await signFileUrl(
@@ -190,7 +192,8 @@ export async function downloadUrl(clients: Clients, env: Env, caller: Caller, id
 /**
  * The file behind a signed URL. Every failure looks the same: a tampered id, signature, expiry or
  * key id, or no such report. What the URL alone proves wrong costs no query; a valid-looking one
- * reads only the metadata its signature covers, and the file is read only once the signature holds.
+ * reads only the metadata its signature covers, and the file is read only once the signature holds,
+ * as a stream of its stored pieces with the stored size (its Content-Length).
  */
 export async function signedFile(clients: Clients, env: Env, id: string, query: z.infer<typeof fileQuery>) {
   const verify = checkFileUrl(env, query, new Date());
@@ -198,7 +201,7 @@ export async function signedFile(clients: Clients, env: Env, id: string, query: 
   const file = await findReportForFile(clients.db, id);
   if (!file || !(await verify({ reportId: id, organizationId: file.organizationId, format: file.format }))) throw badUrl();
   if (file.status === "ready" && isExpired(file)) throw expired(file.expiresAt);
-  const content = file.status === "ready" ? await reportContent(clients.db, id) : undefined;
-  if (!content) throw notFound();
-  return { file, content };
+  const body = file.status === "ready" ? await openReportFile(clients.db, id, file.size ?? 0) : undefined;
+  if (!body) throw notFound();
+  return { file, body, size: file.size ?? 0 };
 }
