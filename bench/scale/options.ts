@@ -1,0 +1,47 @@
+import { parseArgs } from "node:util";
+
+export interface ScaleOptions {
+  learners: number;
+  /** Latency of every simulated upstream answer: the issue measured ~360 ms from the real services. */
+  latencyMs: number;
+  /** PIPELINE_BATCH_SIZE: learners per collect and analyze step. */
+  batchSize: number;
+  /** The results file; runs of other sizes already in it are kept. */
+  out: string;
+  /** Give up waiting for the nightly run after this long. */
+  timeoutMinutes: number;
+}
+
+const USAGE =
+  "usage: npm run bench:scale -- --learners N [--latency-ms 100] [--batch-size 10] [--out bench/scale.json] [--timeout-minutes M]";
+
+function whole(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, got ${value}\n${USAGE}`);
+  return n;
+}
+
+export function parseScaleOptions(argv: string[]): ScaleOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      learners: { type: "string" },
+      "latency-ms": { type: "string" },
+      "batch-size": { type: "string" },
+      out: { type: "string" },
+      "timeout-minutes": { type: "string" },
+    },
+    strict: true,
+  });
+  if (values.learners === undefined) throw new Error(USAGE);
+  const learners = whole("learners", values.learners, 0, 1);
+  return {
+    learners,
+    latencyMs: whole("latency-ms", values["latency-ms"], 100, 0),
+    batchSize: whole("batch-size", values["batch-size"], 10, 1),
+    out: values.out ?? "bench/scale.json",
+    // A 10,000-learner run on two shared cores takes tens of minutes: allow ample time per learner.
+    timeoutMinutes: whole("timeout-minutes", values["timeout-minutes"], Math.max(20, Math.ceil(learners / 100)), 1),
+  };
+}
