@@ -2,18 +2,20 @@ import { loadEnv } from "../core/env";
 import { describeError, log } from "../core/logger";
 import { createApp, createMisconfiguredApp } from "./app";
 import { cronJob } from "./cron";
+import { serveWithLocalLimits, withLocalLimits } from "./platform/local-limits";
 
 const app = createApp();
 const misconfigured = new WeakMap<object, ReturnType<typeof createMisconfiguredApp>>();
 
 /**
  * The Worker. The environment is validated before anything runs (once per isolate), so handlers
- * only ever see a typed, valid configuration.
+ * only ever see a typed, valid configuration. Outside production each invocation's outbound
+ * requests are limited as the platform limits them (functions/platform/local-limits.ts).
  */
 export default {
   fetch(request, rawEnv, ctx) {
     const loaded = loadEnv(rawEnv);
-    if (loaded.ok) return app.fetch(request, loaded.env, ctx);
+    if (loaded.ok) return serveWithLocalLimits(loaded.env, () => app.fetch(request, loaded.env, ctx));
     let fallback = misconfigured.get(loaded);
     if (!fallback) misconfigured.set(loaded, (fallback = createMisconfiguredApp(loaded.problems)));
     return fallback.fetch(request, rawEnv, ctx);
@@ -32,9 +34,12 @@ export default {
     }
     const scheduledTime = new Date(controller.scheduledTime);
     log("info", "cron started", { cron: controller.cron, scheduledTime: scheduledTime.toISOString() });
-    ctx.waitUntil(
-      job(loaded.env, scheduledTime).catch((error: unknown) =>
-        log("error", "cron failed", { cron: controller.cron, ...describeError(error) }),
+    // The job runs in waitUntil, which is part of this invocation: it spends this invocation's budget.
+    withLocalLimits(loaded.env, () =>
+      ctx.waitUntil(
+        job(loaded.env, scheduledTime).catch((error: unknown) =>
+          log("error", "cron failed", { cron: controller.cron, ...describeError(error) }),
+        ),
       ),
     );
   },
