@@ -14,13 +14,22 @@ export const unavailable = (what: string) =>
   );
 
 /**
+ * The platform refusing a request past the invocation's subrequest limit: a defect of the caller
+ * (it made too many calls), never a dependency being down, whichever client wraps it.
+ */
+const isSubrequestLimit = (error: unknown) => error instanceof Error && error.message.startsWith("Too many subrequests");
+
+/**
  * Is this error (or one it wraps) a dependency being unreachable or too slow, rather than a bug?
  * The Neon driver reports a failed connection as a `NeonDbError` with a `sourceError` (a SQL error
- * has none); deadlines (`AbortSignal.timeout`) reject with a `TimeoutError`.
+ * has none); deadlines (`AbortSignal.timeout`) reject with a `TimeoutError`. A request the
+ * platform refused for the subrequest limit also arrives as a `sourceError`, and is not an outage.
  */
 export function isOutage(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (cause.name === "NeonDbError" && (cause as { sourceError?: unknown }).sourceError) return true;
+    const source = (cause as { sourceError?: unknown }).sourceError;
+    if (isSubrequestLimit(cause) || isSubrequestLimit(source)) return false;
+    if (cause.name === "NeonDbError" && source) return true;
     if (cause.name === "TimeoutError") return true;
   }
   return false;
