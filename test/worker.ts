@@ -16,6 +16,9 @@ export async function startWorker(vars: Record<string, string>, port = 0): Promi
     // Naming an env file stops wrangler from reading a developer's .dev.vars; this one never
     // exists, so the Worker sees exactly the variables a test passes.
     envFiles: ["test/.no-env-file"],
+    // Bundled as `wrangler deploy` bundles it (nodejs_compat v2, from wrangler.toml's flags), so
+    // node:async_hooks and the other node: modules resolve to the runtime's own.
+    build: { nodejsCompatMode: "v2" },
     bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }])),
     dev: { server: { hostname: "127.0.0.1", port }, inspector: false, watch: false, logLevel: "error", remote: false, testScheduled: true },
   });
