@@ -41,7 +41,13 @@ await buildDashboard();
 const dataDir = mkdtempSync(join(tmpdir(), "analytics-scale-"));
 const port = await freePort();
 say(`seeding ${options.learners} learners and starting the stack`);
-const stack = await startStack({ dataDir, persistent: false, workerUrl: `http://127.0.0.1:${port}`, scaleLearners: options.learners });
+const stack = await startStack({
+  dataDir,
+  persistent: false,
+  workerUrl: `http://127.0.0.1:${port}`,
+  scaleLearners: options.learners,
+  qstashRetryBackoff: options.qstashBackoff,
+});
 let exitCode = 1;
 try {
   const worker = await startWorker(
@@ -70,17 +76,20 @@ try {
     const deadline = started + options.timeoutMinutes * 60_000;
     let nightly = await nightlyRun(client);
     let lastReport = 0;
-    // A finished run deletes its snapshots, so their size is sampled while it runs.
+    // A finished run deletes its snapshots, so their size is sampled each second while it runs.
     let peakSnapshotBytes = 0;
     while (!isFinished(nightly) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       nightly = await nightlyRun(client);
-      if (nightly && Date.now() - lastReport >= 15_000) {
+      const own = nightly && (await organizationRun(client, nightly.id, organizationId));
+      if (!own) continue;
+      peakSnapshotBytes = Math.max(peakSnapshotBytes, (await layer2Bytes(client, own.id)).snapshots);
+      if (Date.now() - lastReport >= 15_000) {
         lastReport = Date.now();
-        const own = await organizationRun(client, nightly.id, organizationId);
-        const done = own ? await analysedLearners(client, own.id) : 0;
-        if (own) peakSnapshotBytes = Math.max(peakSnapshotBytes, (await layer2Bytes(client, own.id)).snapshots);
-        say(`${seconds(Date.now() - started)} s: nightly ${nightly.status}, ${done} of ${options.learners} learners analysed`);
+        const done = await analysedLearners(client, own.id);
+        say(
+          `${seconds(Date.now() - started)} s: organisation run ${own.status}, snapshots ${(peakSnapshotBytes / 1024 / 1024).toFixed(1)} MB at most, ${done} of ${options.learners} learners analysed`,
+        );
       }
     }
 
@@ -116,6 +125,7 @@ try {
         measuredAt: new Date(started).toISOString(),
         upstreamLatencyMs: options.latencyMs,
         pipelineBatchSize: options.batchSize,
+        qstashBackoff: options.qstashBackoff,
         organizationRunSeconds: own?.finishedAt ? seconds(own.finishedAt.getTime() - own.createdAt.getTime()) : null,
         nightlyStatus: nightly?.status ?? "not started",
         error: own?.error ?? nightly?.error ?? null,

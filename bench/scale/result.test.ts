@@ -21,6 +21,7 @@ const run = (learners: number, changes: Partial<ScaleResult> = {}): ScaleResult 
     measuredAt: "2026-05-01T00:00:00.000Z",
     upstreamLatencyMs: 100,
     pipelineBatchSize: 10,
+    qstashBackoff: "quick",
     organizationRunSeconds: learners / 40,
     nightlyStatus: "completed",
     error: null,

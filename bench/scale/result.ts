@@ -22,6 +22,7 @@ export interface ScaleResult {
     measuredAt: string;
     upstreamLatencyMs: number;
     pipelineBatchSize: number;
+    qstashBackoff: "quick" | "qstash";
     /** The synthetic organisation's own run, from queued to finished. */
     organizationRunSeconds: number | null;
     nightlyStatus: string;
@@ -65,7 +66,8 @@ export function scaling(runs: ScaleResult[]): { ratio: number; met: boolean } | 
   if (!small || !large) return null;
   if (
     small.context.upstreamLatencyMs !== large.context.upstreamLatencyMs ||
-    small.context.pipelineBatchSize !== large.context.pipelineBatchSize
+    small.context.pipelineBatchSize !== large.context.pipelineBatchSize ||
+    small.context.qstashBackoff !== large.context.qstashBackoff
   )
     return null;
   const ratio = Math.round((large.wallSeconds / small.wallSeconds) * 100) / 100;
@@ -123,7 +125,7 @@ export function table(runs: ScaleResult[], current: ScaleResult): string {
   const c = current.context;
   out.push(
     "",
-    `upstream latency ${c.upstreamLatencyMs} ms, PIPELINE_BATCH_SIZE ${c.pipelineBatchSize}; organisation run ${orDash(c.organizationRunSeconds)} s, nightly ${c.nightlyStatus}` +
+    `upstream latency ${c.upstreamLatencyMs} ms, PIPELINE_BATCH_SIZE ${c.pipelineBatchSize}, ${c.qstashBackoff} QStash back-off; organisation run ${orDash(c.organizationRunSeconds)} s, nightly ${c.nightlyStatus}` +
       `; ${c.deliveries} deliveries (${c.failedAttempts} failed attempts), ${c.qstashMaxInFlight} at most in flight; ${c.neonRequests} Neon requests, ${c.neonMaxConcurrentRequests} at most at once`,
   );
   if (c.error) out.push(`error: ${c.error}`);
