@@ -32,6 +32,7 @@ describe("applyMigrations", () => {
     expect(first.tables).toEqual([
       "access_revocations",
       "aggregate_metrics",
+      "course_cohort_context",
       "course_trainers",
       "courses",
       "enrolments",

@@ -15,3 +15,4 @@ export * from "./reports";
 export * from "./access-revocations";
 export * from "./run-learners";
 export * from "./report-chunks";
+export * from "./course-cohort-context";
