@@ -4,6 +4,10 @@ import type { Database } from "../client";
  * Rolls the latest analytics of each learner of an organisation up to course, department and
  * organisation figures for one day, in SQL. Groups smaller than the organisation's minimum group
  * size are not written at all, so no reader can show them. Returns the number of groups written.
+ *
+ * A course's `scoreHistogram` counts its learners' average scores in 10 bins [0, 0.1), …,
+ * [0.9, 1] by bin = ⌊score·10 + 1e-9⌋ clamped to 0..9: `histogramBin` of jobs/math/distribution,
+ * which the trainer answers use (0.3 is in the 0.3 bin; aggregates.test.ts runs both).
  */
 export async function writeAggregates(
   db: Database,
@@ -29,7 +33,8 @@ export async function writeAggregates(
        from latest l cross join ranges r
      ),
      course_rows as (
-       select l.user_id, r.range, c->>'courseId' as course_id, (c->>'progress')::numeric as progress,
+       -- A learner counts once per course, also when listed twice in their courses.
+       select distinct on (l.user_id, r.range, c->>'courseId') l.user_id, r.range, c->>'courseId' as course_id, (c->>'progress')::numeric as progress,
               c->>'status' as status, (c #>> '{atRisk,probability}')::numeric as at_risk,
               (rc->>'averageScore')::numeric as average_score, (rc->>'completed')::boolean as completed_in_range
        from latest l cross join ranges r, jsonb_array_elements(l.metrics->'courses') c
@@ -37,6 +42,7 @@ export async function writeAggregates(
          select x from jsonb_array_elements(l.metrics #> array['ranges', r.range, 'courses']) x
          where x->>'courseId' = c->>'courseId' limit 1
        ) rc(rc) on true
+       order by l.user_id, r.range, c->>'courseId', c::text
      ),
      people as (
        select range, 'organization'::aggregate_level as level, $1::text as group_key, count(*) as size,
@@ -56,9 +62,9 @@ export async function writeAggregates(
                 'atRiskShare', round(avg((at_risk >= 0.5)::int), 4),
                 'scoreHistogram', (select jsonb_agg(n order by bucket) from (
                    select b as bucket, count(cr2.user_id) as n
-                   from generate_series(1, 10) b
+                   from generate_series(0, 9) b
                    left join course_rows cr2 on cr2.course_id = cr.course_id and cr2.range = cr.range and cr2.average_score is not null
-                     and least(width_bucket(cr2.average_score, 0, 1.0000001, 10), 10) = b
+                     and least(greatest(floor(cr2.average_score * 10 + 1e-9), 0), 9) = b
                    group by b) h))
        from course_rows cr group by range, course_id
      ),
@@ -81,9 +87,12 @@ export async function writeAggregates(
 }
 
 /**
- * Sets each analysed learner's velocity percentile among the peers of their courses (percent_rank
- * over the latest analytics in the organisation, 0–100), for the rows of this run. Returns the
- * learners whose percentile changed.
+ * Sets each analysed learner's velocity peer percentile (0–100, 1 decimal), for the rows of this
+ * run, by the definition of `peerPercentiles` in jobs/math/distribution: in each of the learner's
+ * courses, 100 × (other learners of the course with lower units per week + ½ × those with equal) /
+ * other learners, over the latest analytics in the organisation; then the mean over the courses
+ * where the learner has peers, rounded half up. Alone in every course: null. Returns the learners
+ * whose percentile changed.
  */
 export async function writePeerPercentiles(db: Database, organizationId: string, runId: string): Promise<string[]> {
   const rows = (await db.sql.query(
@@ -91,14 +100,27 @@ export async function writePeerPercentiles(db: Database, organizationId: string,
        select distinct on (user_id) user_id, metrics from learner_analytics
        where organization_id = $1 order by user_id, computed_at desc
      ),
-     per_course as (
-       select l.user_id, c->>'courseId' as course_id,
-              percent_rank() over (partition by c->>'courseId' order by (l.metrics #>> '{velocity,unitsPerWeek}')::numeric) as rank
+     members as (
+       select distinct l.user_id, c->>'courseId' as course_id, (l.metrics #>> '{velocity,unitsPerWeek}')::numeric as velocity
        from latest l, jsonb_array_elements(l.metrics->'courses') c
+       where l.metrics #>> '{velocity,unitsPerWeek}' is not null
      ),
-     percentile as (select user_id, round((avg(rank) * 100)::numeric, 1) as value from per_course group by user_id)
+     per_course as (
+       -- rank() − 1 others strictly below; the velocity's partition counts the ties, the learner included.
+       select user_id,
+              case when count(*) over course > 1
+                then 100 * ((rank() over by_velocity - 1) + (count(*) over (partition by course_id, velocity) - 1) / 2.0)
+                     / (count(*) over course - 1)
+              end as rank
+       from members
+       window course as (partition by course_id), by_velocity as (partition by course_id order by velocity)
+     ),
+     percentile as (
+       -- avg skips the courses without peers; null when there are none. Half up, as roundHalfUp.
+       select user_id, round(floor(avg(rank) * 10 + 0.5 + 1e-9) / 10, 1) as value from per_course group by user_id
+     )
      update learner_analytics la
-     set metrics = jsonb_set(la.metrics, '{velocity,peerPercentile}', to_jsonb(p.value))
+     set metrics = jsonb_set(la.metrics, '{velocity,peerPercentile}', coalesce(to_jsonb(p.value), 'null'::jsonb))
      from percentile p
      where la.run_id = $2 and la.user_id = p.user_id
        and (la.metrics #>> '{velocity,peerPercentile}') is distinct from p.value::text
