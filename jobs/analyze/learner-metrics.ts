@@ -5,6 +5,7 @@ import {
   DAY_MS,
   DEFAULT_BKT_PARAMS,
   engagementScore,
+  labPassedIn,
   learningVelocity,
   MASTERY_THRESHOLD,
   masteredShare,
@@ -86,7 +87,13 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
         ? { contentStarted: recentContent.length, contentCompleted: recentContent.filter((e) => e.completed).length }
         : {}),
       ...(evidence.sources.devLab === "ok"
-        ? { labPassed: evidence.labSubmissions.filter((s) => recent(s.submittedAt) && s.passed).length }
+        ? {
+            labPassed: labPassedIn(
+              evidence.enrolments.map((e) => e.courseId),
+              evidence.courses,
+              evidence.labSubmissions.filter((s) => recent(s.submittedAt)),
+            ),
+          }
         : {}),
       ...(evidence.sources.ragAssistant === "ok"
         ? {

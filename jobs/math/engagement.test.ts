@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ENGAGEMENT_WEIGHTS, engagementScore } from "./engagement";
+import { ENGAGEMENT_WEIGHTS, engagementScore, labPassedIn } from "./engagement";
 
 describe("engagementScore", () => {
   it("adds the weighted, saturating components (hand-checked)", () => {
@@ -52,5 +52,34 @@ describe("engagementScore", () => {
         expect(engagementScore({ ...input, activeDays: Math.min(input.activeDays + 1, windowDays) }).score).toBeGreaterThanOrEqual(score);
       }),
     );
+  });
+});
+
+describe("labPassedIn", () => {
+  const course = (id: string, kinds: string[]) => ({ id, modules: [{ units: kinds.map((kind) => ({ kind })) }] });
+  const courses = [course("labs", ["video", "lab"]), course("reading", ["video", "reading"]), course("other-labs", ["lab"])];
+  const submissions = [
+    { courseId: "labs", passed: true },
+    { courseId: "labs", passed: true },
+    { courseId: "labs", passed: false },
+    // Not the learner's course, and a course without labs: neither counts.
+    { courseId: "other-labs", passed: true },
+    { courseId: "reading", passed: true },
+  ];
+
+  it("counts the passed submissions in the learner's courses with labs", () => {
+    expect(labPassedIn(["labs", "reading"], courses, submissions)).toBe(2);
+    // A lab course with nothing passed is a real 0.
+    expect(labPassedIn(["labs"], courses, [{ courseId: "labs", passed: false }])).toBe(0);
+  });
+
+  it("is undefined without a course with labs, so practice is left out rather than scored 0", () => {
+    expect(labPassedIn(["reading"], courses, submissions)).toBeUndefined();
+    // Course structure unknown (courseBuilder did not answer).
+    expect(labPassedIn(["labs"], [], submissions)).toBeUndefined();
+    // regularity 0.5 alone → 50, not 100 · (0.3 · 0.5) / (0.3 + 0.15) = 33.3 with practice 0.
+    const labPassed = labPassedIn(["reading"], courses, submissions);
+    expect(engagementScore({ windowDays: 28, activeDays: 6, labPassed }).score).toBeCloseTo(50, 10);
+    expect(engagementScore({ windowDays: 28, activeDays: 6, labPassed: 0 }).score).toBeCloseTo(100 / 3, 10);
   });
 });

@@ -8,7 +8,7 @@ export interface EngagementInput {
   /** Content items opened and finished (contentStudio); omit when unknown. */
   contentStarted?: number;
   contentCompleted?: number;
-  /** Passed lab submissions (devLab); omit when the learner's courses have no labs. */
+  /** Passed lab submissions (devLab); omit when the learner's courses have no labs (see `labPassedIn`). */
   labPassed?: number;
   /** Assistant questions, and those of them marked unhelpful (ragAssistant); omit when unknown. */
   assistantQuestions?: number;
@@ -50,6 +50,29 @@ export const ENGAGEMENT_TARGETS = Object.freeze({
 });
 
 const saturate = (value: number) => Math.min(1, Math.max(0, value));
+
+/** A course's structure as far as labs go (courseBuilder: modules of units, `lab` units run in devLab). */
+export interface LabCourse {
+  id: string;
+  modules: readonly { units: readonly { kind: string }[] }[];
+}
+
+/**
+ * `labPassed` for `engagementScore`: the passed submissions in those of the learner's courses that
+ * have a lab unit. Undefined when none of them has one (or their structure is unknown), so the
+ * practice component is left out instead of counting a course without labs as no practice.
+ */
+export function labPassedIn(
+  courseIds: readonly string[],
+  courses: readonly LabCourse[],
+  submissions: readonly { courseId: string; passed: boolean }[],
+): number | undefined {
+  const withLabs = new Set(
+    courses.filter((c) => courseIds.includes(c.id) && c.modules.some((m) => m.units.some((u) => u.kind === "lab"))).map((c) => c.id),
+  );
+  if (!withLabs.size) return undefined;
+  return submissions.filter((s) => s.passed && withLabs.has(s.courseId)).length;
+}
 
 /**
  * Engagement score 0..100 = 100 × Σ weightᵢ × valueᵢ over the components with data, with

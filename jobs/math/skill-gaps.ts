@@ -26,15 +26,19 @@ export interface SkillGap {
  * Skill-gap priority = gap × importance × (1 − mastery), ranked highest first, ties by skillId.
  * gap = max(0, targetLevel − currentLevel) / 5 when both levels are known, otherwise 1 − mastery
  * (how far from mastered). Mastery without evidence counts as 0: an untested skill is not
- * assumed known.
+ * assumed known. A skill is not a gap, and is left out, when it is mastered (P(mastered) at or
+ * above `threshold`, the 0.95 that marks a skill mastered everywhere else) or when its recorded
+ * level already reaches the target (gap 0).
  */
-export function skillGapPriorities(targets: readonly SkillTarget[]): SkillGap[] {
+export function skillGapPriorities(targets: readonly SkillTarget[], threshold = MASTERY_THRESHOLD): SkillGap[] {
   return targets
+    .filter((t) => (t.mastery ?? 0) < threshold)
     .map((t) => {
       const mastery = t.mastery ?? 0;
       const gap = t.targetLevel != null && t.currentLevel != null ? Math.max(0, t.targetLevel - t.currentLevel) / MAX_LEVEL : 1 - mastery;
       return { skillId: t.skillId, gap, importance: t.importance, mastery, priority: gap * t.importance * (1 - mastery) };
     })
+    .filter((g) => g.gap > 0)
     .sort((a, b) => b.priority - a.priority || (a.skillId < b.skillId ? -1 : a.skillId > b.skillId ? 1 : 0));
 }
 
