@@ -7,6 +7,14 @@ const maxPoints = z.number().positive();
 /** `practice`: ungraded knowledge checks inside units; `quiz`: graded end of a module; `exam`: graded end of a course. */
 export const ASSESSMENT_KINDS = ["practice", "quiz", "exam"] as const;
 
+/** Percent of the course grade an assessment carries. */
+const percent = z.number().min(0).max(100);
+
+/**
+ * Contract version 2 adds `dueAt` and `weight`. Both are optional so that a version 1 service
+ * (which knows neither) still validates; a consumer reads their absence as "unknown", not as
+ * "no deadline" or "weightless".
+ */
 export const assessmentSchema = z.object({
   id,
   courseId: id,
@@ -19,6 +27,10 @@ export const assessmentSchema = z.object({
   passMark: points.nullable(),
   /** Items a learner answers in one attempt. */
   itemCount: count,
+  /** v2: the deadline the organisation set for submitting it; null when there is none (practice). */
+  dueAt: timestamp.nullable().optional(),
+  /** v2: percent of the course grade, 0 … 100; 0 for formative practice. A course's graded assessments add up to 100. */
+  weight: percent.optional(),
 });
 
 /** One answered item: the unit of evidence for knowledge tracing. */
@@ -67,5 +79,6 @@ export const assessmentPayload = servicePayload(
 );
 
 export type AssessmentPayload = z.infer<typeof assessmentPayload>;
+export type Assessment = z.infer<typeof assessmentSchema>;
 export type AssessmentAttempt = z.infer<typeof attemptSchema>;
 export type ItemResult = z.infer<typeof itemResultSchema>;

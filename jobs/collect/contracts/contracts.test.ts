@@ -28,6 +28,13 @@ const list = <T>(arbitrary: fc.Arbitrary<T>) => fc.array(arbitrary, { maxLength:
 /** Two whole numbers, the first not above the second. */
 const partOf = (max: number) => fc.tuple(fc.nat({ max }), fc.nat({ max })).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 const level = fc.integer({ min: 0, max: 5 });
+/** A record whose `optional` fields (contract version 2 additions) may each be absent, as from a v1 service. */
+const withOptional = <R extends object, O extends object>(required: fc.Arbitrary<R>, optional: { [K in keyof O]: fc.Arbitrary<O[K]> }) =>
+  fc.tuple(required, fc.record(optional, { requiredKeys: [] })).map(([r, o]) => ({ ...r, ...o }));
+/** Outcomes of an earlier offering: the three outcome counts never add up to more than the learners. */
+const offering = fc
+  .tuple(label, fc.nat({ max: 500 }), fc.nat({ max: 500 }), fc.nat({ max: 500 }), fc.nat({ max: 500 }))
+  .map(([name, a, b, c, slack]) => ({ offering: name, learners: a + b + c + slack, completed: a, failed: b, withdrawn: c }));
 
 const directoryData = fc.record({
   organization: fc.record({ id: uuid, name: label }),
@@ -50,33 +57,36 @@ const directoryData = fc.record({
 
 const courseBuilderData = fc.record({
   courses: list(
-    fc.record({
-      id: uuid,
-      organizationId: uuid,
-      code: fc.string({ minLength: 1, maxLength: 12 }),
-      title: label,
-      trainerIds: list(uuid),
-      modules: list(
-        fc.record({
-          id: uuid,
-          position: positive,
-          title: label,
-          units: list(
-            fc.record({
-              id: uuid,
-              position: positive,
-              title: label,
-              kind: fc.constantFrom("video", "reading", "interactive", "lab"),
-              estimatedMinutes: count,
-            }),
-          ),
-        }),
-      ),
-    }),
+    withOptional(
+      fc.record({
+        id: uuid,
+        organizationId: uuid,
+        code: fc.string({ minLength: 1, maxLength: 12 }),
+        title: label,
+        trainerIds: list(uuid),
+        modules: list(
+          fc.record({
+            id: uuid,
+            position: positive,
+            title: label,
+            units: list(
+              fc.record({
+                id: uuid,
+                position: positive,
+                title: label,
+                kind: fc.constantFrom("video", "reading", "interactive", "lab"),
+                estimatedMinutes: count,
+              }),
+            ),
+          }),
+        ),
+      }),
+      { history: list(offering) },
+    ),
   ),
   enrolments: list(
-    fc
-      .record({
+    withOptional(
+      fc.record({
         learnerId: uuid,
         courseId: uuid,
         enrolledAt: instant,
@@ -93,24 +103,28 @@ const courseBuilderData = fc.record({
             .map(({ progress: [done, total], ...m }) => ({ ...m, unitsCompleted: done, unitsTotal: total })),
         ),
         unitCompletions: list(fc.record({ unitId: uuid, moduleId: uuid, completedAt: instant })),
-      })
-      .map(({ progress: [done, total], ...e }) => ({ ...e, unitsCompleted: done, unitsTotal: total })),
+      }),
+      { previousAttempts: fc.nat({ max: 5 }) },
+    ).map(({ progress: [done, total], ...e }) => ({ ...e, unitsCompleted: done, unitsTotal: total })),
   ),
 });
 
 const points = fc.tuple(share, fc.double({ min: 0.5, max: 100, noNaN: true })).map(([part, max]) => ({ score: part * max, maxScore: max }));
 const assessmentData = fc.record({
   assessments: list(
-    fc.record({
-      id: uuid,
-      courseId: uuid,
-      moduleId: orNull(uuid),
-      kind: fc.constantFrom("practice", "quiz", "exam"),
-      title: label,
-      maxScore: fc.double({ min: 0.5, max: 100, noNaN: true }),
-      passMark: orNull(fc.double({ min: 0, max: 100, noNaN: true })),
-      itemCount: count,
-    }),
+    withOptional(
+      fc.record({
+        id: uuid,
+        courseId: uuid,
+        moduleId: orNull(uuid),
+        kind: fc.constantFrom("practice", "quiz", "exam"),
+        title: label,
+        maxScore: fc.double({ min: 0.5, max: 100, noNaN: true }),
+        passMark: orNull(fc.double({ min: 0, max: 100, noNaN: true })),
+        itemCount: count,
+      }),
+      { dueAt: orNull(instant), weight: fc.double({ min: 0, max: 100, noNaN: true }) },
+    ),
   ),
   attempts: list(
     fc
@@ -315,11 +329,21 @@ const INTEGER_KEYS = new Set([
   "sessions",
   "activeMinutes",
   "rank",
+  "previousAttempts",
+  "learners",
+  "completed",
+  "failed",
+  "withdrawn",
 ]);
 const AT_LEAST_ONE_KEYS = new Set(["attempt", "attempts", "testsTotal", "sessions", "rank"]);
 const SHARE_KEYS = new Set(["importance", "weight", "confidence"]);
 const ENUM_KEYS = new Set(["role", "kind", "status", "source", "reason", "difficulty", "type"]);
-const LABEL_KEYS = new Set(["name", "title", "code", "jobTitle", "category", "modelVersion", "service"]);
+const LABEL_KEYS = new Set(["name", "title", "code", "jobTitle", "category", "modelVersion", "service", "offering"]);
+/** Fields a service may leave out (the contract version 2 additions), by service. */
+const OPTIONAL_KEYS: Partial<Record<ServiceName, Set<string>>> = {
+  assessment: new Set(["dueAt", "weight"]),
+  courseBuilder: new Set(["history", "previousAttempts"]),
+};
 const DAY_KEYS = new Set(["day", "hiredAt"]);
 
 /** Every single-point breakage of a valid payload that its contract must refuse. */
@@ -329,7 +353,8 @@ function mutations(service: ServiceName, root: unknown): Mutation[] {
     if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
         const childKey = Array.isArray(value) ? Number(k) : k;
-        if (!Array.isArray(value)) found.push({ what: `missing ${[...path, k].join(".")}`, path: [...path, k], remove: true });
+        if (!Array.isArray(value) && !OPTIONAL_KEYS[service]?.has(k))
+          found.push({ what: `missing ${[...path, k].join(".")}`, path: [...path, k], remove: true });
         visit(v, [...path, childKey], childKey, typeof key === "string" ? key : parentKey);
       }
       if (path.length > 0) found.push({ what: `string instead of ${path.join(".")}`, path, value: "[object]" });
@@ -345,7 +370,8 @@ function mutations(service: ServiceName, root: unknown): Mutation[] {
       at("not finite", Number.POSITIVE_INFINITY);
       if (INTEGER_KEYS.has(name)) at("fractional", value + 0.5);
       if (AT_LEAST_ONE_KEYS.has(name) || (name === "position" && service === "courseBuilder")) at("zero", 0);
-      if (SHARE_KEYS.has(name) || (name === "score" && service === "learnerAI")) at("above 1", 1.5);
+      if (name === "weight" && service === "assessment") at("above 100 %", 100.5);
+      else if (SHARE_KEYS.has(name) || (name === "score" && service === "learnerAI")) at("above 1", 1.5);
       if (name === "targetLevel" || name === "currentLevel") at("above the scale", 6);
       if (name === "activeMinutes") at("more than a day", 1441);
       return;
@@ -460,5 +486,115 @@ describe("cross-field rules", () => {
     expect(payloadSchemas.assessment.safeParse(envelope(window, [{ ...attempt, startedAt: "2026-11-20T11:00:00+02:00" }])).success).toBe(
       true,
     );
+  });
+});
+
+describe("contract version 2", () => {
+  const envelope = (service: "assessment" | "courseBuilder", data: object) => ({
+    service,
+    scope: { type: "organization", id: "6f1c0a3e-1b2c-4d3e-9f40-123456789abc" },
+    generatedAt: "2026-11-24T00:00:00Z",
+    window: { from: "2026-08-26T00:00:00Z", to: "2026-11-24T00:00:00Z" },
+    data,
+  });
+  const ids = { course: "2b7d2a31-5c1e-4f6a-8b9c-0d1e2f3a4b5c", module: "3b7d2a31-5c1e-4f6a-8b9c-0d1e2f3a4b5c" };
+  const quizV1 = {
+    id: "1b7d2a31-5c1e-4f6a-8b9c-0d1e2f3a4b5c",
+    courseId: ids.course,
+    moduleId: ids.module,
+    kind: "quiz",
+    title: "Quiz: Narrowing",
+    maxScore: 5,
+    passMark: 3,
+    itemCount: 5,
+  };
+  const quiz = { ...quizV1, dueAt: "2026-09-28T00:00:00Z", weight: 12.5 };
+  const practice = { ...quizV1, kind: "practice", passMark: null, dueAt: null, weight: 0 };
+  const assessments = (...list: object[]) => envelope("assessment", { assessments: list, attempts: [] });
+
+  const courseV1 = {
+    id: ids.course,
+    organizationId: ids.module,
+    code: "TS-101",
+    title: "TypeScript Foundations",
+    trainerIds: [],
+    modules: [],
+  };
+  const earlier = { offering: "2025 autumn", learners: 60, completed: 41, failed: 11, withdrawn: 8 };
+  const enrolmentV1 = {
+    learnerId: "6f1c0a3e-1b2c-4d3e-9f40-123456789abc",
+    courseId: ids.course,
+    enrolledAt: "2026-01-05T09:00:00Z",
+    startedAt: null,
+    completedAt: null,
+    withdrawnAt: null,
+    dueAt: null,
+    status: "not_started",
+    unitsTotal: 21,
+    unitsCompleted: 0,
+    lastActivityAt: null,
+    modules: [],
+    unitCompletions: [],
+  };
+  const builder = (course: object, enrolment: object) => envelope("courseBuilder", { courses: [course], enrolments: [enrolment] });
+
+  it("accepts a v2 payload and keeps its new fields", () => {
+    const parsedAssessments = payloadSchemas.assessment.parse(assessments(quiz, practice));
+    expect(parsedAssessments.data.assessments.map((a) => [a.dueAt, a.weight])).toEqual([
+      ["2026-09-28T00:00:00Z", 12.5],
+      [null, 0],
+    ]);
+    const parsed = payloadSchemas.courseBuilder.parse(
+      builder(
+        { ...courseV1, history: [earlier, { ...earlier, offering: "2026 spring", withdrawn: 0 }] },
+        { ...enrolmentV1, previousAttempts: 2 },
+      ),
+    );
+    expect(parsed.data.courses[0]?.history).toEqual([earlier, { ...earlier, offering: "2026 spring", withdrawn: 0 }]);
+    expect(parsed.data.enrolments[0]?.previousAttempts).toBe(2);
+  });
+
+  it("accepts a v1 payload, which knows none of them", () => {
+    const parsedAssessments = payloadSchemas.assessment.parse(assessments(quizV1));
+    expect(parsedAssessments.data.assessments[0]).not.toHaveProperty("dueAt");
+    expect(parsedAssessments.data.assessments[0]).not.toHaveProperty("weight");
+    const parsed = payloadSchemas.courseBuilder.parse(builder(courseV1, enrolmentV1));
+    expect(parsed.data.courses[0]).not.toHaveProperty("history");
+    expect(parsed.data.enrolments[0]).not.toHaveProperty("previousAttempts");
+  });
+
+  it("accepts the edges: weight 0 and 100, outcomes that add up to exactly the learners or fall short", () => {
+    expect(payloadSchemas.assessment.safeParse(assessments({ ...quiz, weight: 0 }, { ...quiz, weight: 100 })).success).toBe(true);
+    expect(
+      payloadSchemas.courseBuilder.safeParse(builder({ ...courseV1, history: [{ ...earlier, learners: 60 }] }, enrolmentV1)).success,
+    ).toBe(true);
+    expect(
+      payloadSchemas.courseBuilder.safeParse(builder({ ...courseV1, history: [{ ...earlier, learners: 75 }] }, enrolmentV1)).success,
+    ).toBe(true);
+  });
+
+  it.each([
+    ["a negative weight", assessments({ ...quiz, weight: -1 })],
+    ["a weight above 100", assessments({ ...quiz, weight: 100.5 })],
+    ["a weight given as a string", assessments({ ...quiz, weight: "50" })],
+    ["a deadline that is not a datetime", assessments({ ...quiz, dueAt: "end of module 2" })],
+    ["a deadline without a zone", assessments({ ...quiz, dueAt: "2026-09-28T00:00:00" })],
+  ])("rejects an assessment with %s", (_, candidate) => {
+    expect(payloadSchemas.assessment.safeParse(candidate).success).toBe(false);
+  });
+
+  it.each([
+    [
+      "outcomes that add up to more than the learners (41 + 11 + 8 > 59)",
+      builder({ ...courseV1, history: [{ ...earlier, learners: 59 }] }, enrolmentV1),
+    ],
+    ["a negative count", builder({ ...courseV1, history: [{ ...earlier, failed: -1 }] }, enrolmentV1)],
+    ["a fractional count", builder({ ...courseV1, history: [{ ...earlier, learners: 60.5 }] }, enrolmentV1)],
+    ["an offering without a label", builder({ ...courseV1, history: [{ ...earlier, offering: "" }] }, enrolmentV1)],
+    ["history that is not a list", builder({ ...courseV1, history: earlier }, enrolmentV1)],
+    ["negative previous attempts", builder(courseV1, { ...enrolmentV1, previousAttempts: -1 })],
+    ["fractional previous attempts", builder(courseV1, { ...enrolmentV1, previousAttempts: 1.5 })],
+  ])("rejects a course builder payload with %s", (_, candidate) => {
+    expect(payloadSchemas.courseBuilder.safeParse(candidate).success).toBe(false);
   });
 });

@@ -24,6 +24,29 @@ export const courseModuleSchema = z.object({
   units: z.array(learningUnitSchema),
 });
 
+/**
+ * The aggregate outcome of one earlier offering (run, cohort) of a course: counts only, no personal
+ * data. `completed + failed + withdrawn` may fall short of `learners` when some never finished nor
+ * formally failed, never exceed it.
+ */
+export const courseOfferingSchema = z
+  .object({
+    /** The organisation's label of the offering, e.g. `2025 autumn`. */
+    offering: label,
+    learners: count,
+    completed: count,
+    failed: count,
+    withdrawn: count,
+  })
+  .refine((o) => o.completed + o.failed + o.withdrawn <= o.learners, {
+    message: "completed, failed and withdrawn exceed learners",
+    path: ["learners"],
+  });
+
+/**
+ * Contract version 2 adds `history` to a course and `previousAttempts` to an enrolment, both
+ * optional so that a version 1 service still validates; their absence reads as "unknown".
+ */
 export const courseSchema = z.object({
   id,
   organizationId: id,
@@ -33,6 +56,8 @@ export const courseSchema = z.object({
   trainerIds: z.array(id),
   /** In course order. */
   modules: z.array(courseModuleSchema),
+  /** v2: outcomes of the course's earlier offerings, oldest first; empty for a first offering. */
+  history: z.array(courseOfferingSchema).optional(),
 });
 
 export const ENROLMENT_STATUSES = ["not_started", "in_progress", "completed", "withdrawn"] as const;
@@ -75,6 +100,8 @@ export const enrolmentSchema = z
     modules: z.array(moduleProgressSchema),
     /** The unit completions inside the window, oldest first. */
     unitCompletions: z.array(unitCompletionSchema),
+    /** v2: earlier enrolments of this learner in this course that did not complete. */
+    previousAttempts: count.optional(),
   })
   .refine((e) => e.unitsCompleted <= e.unitsTotal, { message: "unitsCompleted exceeds unitsTotal", path: ["unitsCompleted"] });
 
@@ -91,3 +118,4 @@ export const courseBuilderPayload = servicePayload(
 export type CourseBuilderPayload = z.infer<typeof courseBuilderPayload>;
 export type Course = z.infer<typeof courseSchema>;
 export type Enrolment = z.infer<typeof enrolmentSchema>;
+export type CourseOffering = z.infer<typeof courseOfferingSchema>;
