@@ -1,5 +1,6 @@
-import type { CONTENT_KINDS, EXERCISE_DIFFICULTIES, UNIT_KINDS } from "../../jobs/collect/contracts";
+import type { CONTENT_KINDS, CourseOffering, EXERCISE_DIFFICULTIES, UNIT_KINDS } from "../../jobs/collect/contracts";
 import { type DemoCourse, demoId } from "../demo/roster";
+import { courseHistory, type PastOutcomes } from "./history";
 import { type PopulationCourse, population } from "./population";
 import { createRandom } from "./random";
 
@@ -39,6 +40,10 @@ export interface AssessmentDef {
   itemMaxScore: number;
   maxScore: number;
   passMark: number | null;
+  /** The term day (0-based) the assessment is due at the start of; null for practice, which has no deadline. */
+  dueDay: number | null;
+  /** Percent of the course grade: quizzes share `QUIZ_WEIGHT`, the exam carries `EXAM_WEIGHT`, practice 0. */
+  weight: number;
 }
 
 export interface ContentDef {
@@ -98,6 +103,10 @@ export interface CourseDef {
   exercises: ExerciseDef[];
   /** Mandatory training is due this many days into the term; null for elective courses. */
   dueDay: number | null;
+  /** The term day the course's schedule closes: the exam is due then. */
+  closeDay: number;
+  /** Outcomes of the course's earlier offerings, oldest first. */
+  history: CourseOffering[];
 }
 
 type KindCode = "v" | "r" | "i" | "l";
@@ -109,6 +118,17 @@ interface ModulePlan {
 interface CoursePlan {
   category: string;
   dueDay: number | null;
+  /**
+   * The term day the schedule closes (for mandatory training, its due day). Chosen so that with
+   * the learners' own pace (journey.ts) strong and steady learners meet most deadlines, while
+   * struggling and drifting ones are late or miss them; see `designedOutcomes`.
+   */
+  closeDay: number;
+  /**
+   * Shares of earlier offerings' learners who failed and withdrew: about what the designed
+   * outcomes of this term's cohort come to (outcomes.ts), so the course's past predicts its present.
+   */
+  past: PastOutcomes;
   modules: ModulePlan[];
 }
 
@@ -119,6 +139,8 @@ const PLANS: Record<string, CoursePlan> = {
   "TS-101": {
     category: "Software engineering",
     dueDay: null,
+    closeDay: 110,
+    past: { failed: 0.28, withdrawn: 0.12 },
     modules: [
       {
         title: "Types from the ground up",
@@ -176,6 +198,8 @@ const PLANS: Record<string, CoursePlan> = {
   "DATA-201": {
     category: "Data and analytics",
     dueDay: null,
+    closeDay: 110,
+    past: { failed: 0.4, withdrawn: 0.06 },
     modules: [
       {
         title: "Preparing data",
@@ -231,6 +255,8 @@ const PLANS: Record<string, CoursePlan> = {
   "SALES-110": {
     category: "Sales and negotiation",
     dueDay: null,
+    closeDay: 100,
+    past: { failed: 0.38, withdrawn: 0.06 },
     modules: [
       {
         title: "Preparation",
@@ -277,6 +303,8 @@ const PLANS: Record<string, CoursePlan> = {
   "OPS-050": {
     category: "Compliance",
     dueDay: 80,
+    closeDay: 80,
+    past: { failed: 0.24, withdrawn: 0.08 },
     modules: [
       {
         title: "Protecting personal data",
@@ -313,6 +341,8 @@ const PLANS: Record<string, CoursePlan> = {
   "GX-100": {
     category: "Onboarding",
     dueDay: 45,
+    closeDay: 45,
+    past: { failed: 0.08, withdrawn: 0.04 },
     modules: [
       {
         title: "Who we are",
@@ -374,6 +404,17 @@ const ITEMS_PER_SKILL = 24;
 const PRACTICE_ITEMS = 3;
 const QUIZ_ITEMS = 5;
 const EXAM_ITEMS_PER_SKILL = 2;
+/** Percent of the grade the quizzes share (split evenly, whole percents) and the exam carries. */
+export const QUIZ_WEIGHT = 50;
+export const EXAM_WEIGHT = 50;
+/** Days the schedule allows for getting started before the first module's span. */
+export const START_UP_DAYS = 14;
+
+/** Whole percents summing to `total` split as evenly as possible over `parts`, the first parts taking the remainder. */
+function evenSplit(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < total - base * parts ? 1 : 0));
+}
 
 function skill(slug: string, name: string, category: string): SkillDef {
   const random = createRandom(`skill:${slug}`);
@@ -404,7 +445,12 @@ function buildCourse(course: PopulationCourse): CourseDef {
     minutes: 4,
   });
 
+  // Each module's span is its share of the units between the start-up days and the close.
+  const unitCount = plan.modules.reduce((n, m) => n + m.units.length, 0);
+  const quizWeights = evenSplit(QUIZ_WEIGHT, plan.modules.length);
+  let unitsSoFar = 0;
   const modules = plan.modules.map((modulePlan, m): ModuleDef => {
+    unitsSoFar += modulePlan.units.length;
     const [slug, skillName] = modulePlan.skill;
     const skillDef = skill(slug, skillName, plan.category);
     skills.push(skillDef);
@@ -471,6 +517,8 @@ function buildCourse(course: PopulationCourse): CourseDef {
           itemMaxScore: 1,
           maxScore: PRACTICE_ITEMS,
           passMark: null,
+          dueDay: null,
+          weight: 0,
         };
         assessments.push(unit.practice);
       }
@@ -487,6 +535,8 @@ function buildCourse(course: PopulationCourse): CourseDef {
       itemMaxScore: 1,
       maxScore: QUIZ_ITEMS,
       passMark: 3,
+      dueDay: Math.round(START_UP_DAYS + ((plan.closeDay - START_UP_DAYS) * unitsSoFar) / unitCount),
+      weight: quizWeights[m] ?? 0,
     };
     assessments.push(quiz);
     return { id: moduleId, position: m + 1, title: modulePlan.title, skillId: skillDef.id, units, quiz };
@@ -503,6 +553,8 @@ function buildCourse(course: PopulationCourse): CourseDef {
     itemMaxScore: 2,
     maxScore: examItems * 2,
     passMark: Math.ceil(examItems * 2 * 0.7),
+    dueDay: plan.closeDay,
+    weight: EXAM_WEIGHT,
   };
   assessments.push(exam);
 
@@ -532,6 +584,8 @@ function buildCourse(course: PopulationCourse): CourseDef {
     contents,
     exercises,
     dueDay: plan.dueDay,
+    closeDay: plan.closeDay,
+    history: courseHistory(course.id, plan.past),
   };
 }
 

@@ -75,8 +75,8 @@ export interface Journey {
   studyMinutes: number[];
 }
 
-function emptyJourney(user: DemoUser, traits: LearnerTraits | null): Journey {
-  const studyMinutes = Array<number>(TERM_DAYS).fill(0);
+function emptyJourney(user: DemoUser, traits: LearnerTraits | null, days = TERM_DAYS): Journey {
+  const studyMinutes = Array<number>(days).fill(0);
   return { user, traits, leftAt: null, tracks: [], attempts: [], content: [], submissions: [], sessions: [], signIns: [], studyMinutes };
 }
 
@@ -129,8 +129,9 @@ class LearnerSimulation {
     private readonly user: DemoUser,
     private readonly traits: LearnerTraits,
     private readonly termStart: number,
+    private readonly days: number,
   ) {
-    this.journey = emptyJourney(user, traits);
+    this.journey = emptyJourney(user, traits, days);
     const startRandom = createRandom(`starts:${user.id}`);
     let startDay = traits.startDay;
     this.states = population.enrolmentsOf(user.id).map((enrolment, index) => {
@@ -159,7 +160,7 @@ class LearnerSimulation {
   }
 
   run(): Journey {
-    for (let day = 0; day < TERM_DAYS; day += 1) this.simulateDay(day);
+    for (let day = 0; day < this.days; day += 1) this.simulateDay(day);
     return this.journey;
   }
 
@@ -483,8 +484,12 @@ function staffJourney(user: DemoUser, termStart: number): Journey {
   return journey;
 }
 
-/** The whole term of one person, the term being the `TERM_DAYS` days before `today` (a UTC midnight). */
-export function simulateJourney(user: DemoUser, today: number): Journey {
+/**
+ * The whole term of one person, the term being the `TERM_DAYS` days before `today` (a UTC midnight).
+ * `days` beyond the term let the designed outcomes look past today: the first `TERM_DAYS` days
+ * replay exactly, since every draw is keyed by person and calendar day.
+ */
+export function simulateJourney(user: DemoUser, today: number, days = TERM_DAYS): Journey {
   const termStart = today - TERM_DAYS * DAY_MS;
-  return user.role === "learner" ? new LearnerSimulation(user, learnerTraits(user), termStart).run() : staffJourney(user, termStart);
+  return user.role === "learner" ? new LearnerSimulation(user, learnerTraits(user), termStart, days).run() : staffJourney(user, termStart);
 }

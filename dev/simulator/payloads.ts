@@ -2,8 +2,9 @@ import type { Enrolment, LearnerInsight, ServiceName, ServicePayload, TargetSkil
 import type { DemoUser } from "../demo/roster";
 import { DAY_MS, dayKey, isoSeconds } from "./calendar";
 import { CATEGORY_DEPARTMENTS, type CourseDef, catalog } from "./catalog";
+import { previousAttempts } from "./history";
 import { type CourseTrack, departure, type Journey, simulateJourney, TERM_DAYS, type Timed } from "./journey";
-import { departmentHead, profileOf } from "./people";
+import { departmentHead, learnerTraits, profileOf } from "./people";
 import { population } from "./population";
 import { createRandom } from "./random";
 import type { AnalyticsQuery } from "./request";
@@ -107,7 +108,12 @@ const BUILDERS: { [S in ServiceName]: (view: View) => Data<S> } = {
   directory: directoryData,
   courseBuilder: courseBuilderData,
   assessment: (view) => ({
-    assessments: view.subjects.courses.flatMap((c) => c.assessments.map(({ itemMaxScore: _, ...a }) => a)),
+    assessments: view.subjects.courses.flatMap((c) =>
+      c.assessments.map(({ itemMaxScore: _, dueDay, ...a }) => ({
+        ...a,
+        dueAt: dueDay === null ? null : isoSeconds(termDay(view, dueDay)),
+      })),
+    ),
     attempts: records(
       view,
       (j) => j.attempts,
@@ -153,6 +159,11 @@ const BUILDERS: { [S in ServiceName]: (view: View) => Data<S> } = {
     }),
   }),
 };
+
+/** Midnight UTC starting day `day` (0-based) of the term. */
+function termDay(view: View, day: number): number {
+  return view.book.today - (TERM_DAYS - day) * DAY_MS;
+}
 
 /** The records of everybody in scope inside the window, oldest first; in a course scope only that course's. */
 function records<T>(view: View, pick: (journey: Journey) => Timed<T>[], courseOf: (record: T) => string | null): T[] {
@@ -220,6 +231,7 @@ function courseBuilderData(view: View): Data<"courseBuilder"> {
       title: m.title,
       units: m.units.map((u) => ({ id: u.id, position: u.position, title: u.title, kind: u.kind, estimatedMinutes: u.estimatedMinutes })),
     })),
+    history: def.history,
   }));
   const enrolments = view.subjects.people.flatMap((user) => tracks(view, user).map((track) => enrolment(view, user, track)));
   return { courses, enrolments };
@@ -253,6 +265,7 @@ function enrolment(view: View, user: DemoUser, track: CourseTrack): Enrolment {
     unitCompletions: done
       .filter((c) => c.at >= view.from)
       .map((c) => ({ unitId: c.unitId, moduleId: c.moduleId, completedAt: isoSeconds(c.at) })),
+    previousAttempts: previousAttempts(user, learnerTraits(user).archetype, track.def.course.id),
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { payloadSchemas, SERVICES, type ServiceName, type ServicePayload } from "../../jobs/collect/contracts";
 import { roster } from "../demo/roster";
 import type { StandIn } from "../stand-in";
+import { learnerTraits } from "./people";
 import { startSimulator } from "./server";
 
 const NOW = new Date("2026-11-24T15:30:00Z");
@@ -179,6 +180,80 @@ describe("realism", () => {
   it("answers the other organisation with its own people only", async () => {
     const { data } = await payload("directory", `organizationId=${globex.id}`);
     expect(data.people.map((p) => p.email).sort()).toEqual(["admin@globex.test", "learner@globex.test"]);
+  });
+});
+
+describe("contract version 2", () => {
+  const compliance = roster.courses.find((c) => c.code === "OPS-050")!;
+  const graded = (p: ServicePayload<"assessment">) => p.data.assessments.filter((a) => a.kind !== "practice");
+
+  it("serves TS-101's schedule: quizzes due at the end of their module's span, the exam at the close, weights 5 × 10 + 50", async () => {
+    // Modules of 4, 4, 5, 4 and 4 units share the 96 days between day 14 and the close (day 110) by
+    // units: day 14 + 96 × 4/21 = 32.3, 50.6, 73.4, 91.7, 110, counted from the term start 2026-08-26.
+    const body = await payload("assessment", `courseId=${typescript.id}`);
+    expect(graded(body).map((a) => [a.kind, a.dueAt, a.weight])).toEqual([
+      ["quiz", "2026-09-27T00:00:00Z", 10],
+      ["quiz", "2026-10-16T00:00:00Z", 10],
+      ["quiz", "2026-11-07T00:00:00Z", 10],
+      ["quiz", "2026-11-26T00:00:00Z", 10],
+      ["quiz", "2026-12-14T00:00:00Z", 10],
+      ["exam", "2026-12-14T00:00:00Z", 50],
+    ]);
+    const practice = body.data.assessments.filter((a) => a.kind === "practice");
+    expect(practice.length).toBeGreaterThan(0);
+    expect(practice.every((a) => a.dueAt === null && a.weight === 0)).toBe(true);
+  });
+
+  it("gives every course's graded assessments weights that add up to 100, and mandatory training's exam its due date", async () => {
+    const body = await payload("assessment", `organizationId=${acme.id}`);
+    const sums = new Map<string, number>();
+    for (const a of graded(body)) sums.set(a.courseId, (sums.get(a.courseId) ?? 0) + (a.weight ?? 0));
+    expect([...sums.values()]).toEqual([100, 100, 100, 100]);
+    // OPS-050 is due on day 80 (2026-11-14): quizzes of 4 units each at days 36, 58, 80, the exam at 80.
+    const builder = await payload("courseBuilder", `courseId=${compliance.id}`);
+    const exam = graded(body).find((a) => a.courseId === compliance.id && a.kind === "exam");
+    expect(exam?.dueAt).toBe("2026-11-14T00:00:00Z");
+    expect(new Set(builder.data.enrolments.map((e) => e.dueAt))).toEqual(new Set([exam?.dueAt]));
+  });
+
+  it("has strong and steady learners meet most deadlines, drifting and struggling ones miss or pass most", async () => {
+    const body = await payload("assessment", `organizationId=${acme.id}`);
+    const builder = await payload("courseBuilder", `organizationId=${acme.id}`);
+    const firstSubmitted = new Map<string, string>();
+    for (const a of body.data.attempts) if (a.attempt === 1) firstSubmitted.set(`${a.learnerId}:${a.assessmentId}`, a.submittedAt);
+    const onTime = { diligent: [0, 0], lagging: [0, 0] };
+    for (const e of builder.data.enrolments) {
+      if (e.status === "not_started") continue;
+      const user = roster.users.find((u) => u.id === e.learnerId)!;
+      const { archetype } = learnerTraits(user);
+      const group = archetype === "strong" || archetype === "steady" ? onTime.diligent : onTime.lagging;
+      for (const a of graded(body)) {
+        if (a.courseId !== e.courseId || !a.dueAt || a.dueAt > TODAY) continue;
+        const submitted = firstSubmitted.get(`${e.learnerId}:${a.id}`);
+        group[0]! += submitted !== undefined && submitted < a.dueAt ? 1 : 0;
+        group[1]! += 1;
+      }
+    }
+    // First attempts submitted before a deadline already past: about 0.92 strong, 0.72 steady, 0.50 struggling, 0.36 drifting.
+    expect(onTime.diligent[0]! / onTime.diligent[1]!).toBeGreaterThan(0.75);
+    expect(onTime.lagging[0]! / onTime.lagging[1]!).toBeLessThan(0.5);
+  });
+
+  it("serves two to four earlier offerings per course whose outcomes add up, and mostly first attempts", async () => {
+    const { data } = await payload("courseBuilder", `organizationId=${acme.id}`);
+    for (const course of data.courses) {
+      expect(course.history?.length).toBeGreaterThanOrEqual(2);
+      expect(course.history?.length).toBeLessThanOrEqual(4);
+      for (const o of course.history ?? []) expect(o.completed + o.failed + o.withdrawn).toBe(o.learners);
+    }
+    const attempts = data.enrolments.map((e) => e.previousAttempts ?? -1);
+    expect(attempts.every((n) => n >= 0 && n <= 2)).toBe(true);
+    expect(attempts.filter((n) => n === 0).length / attempts.length).toBeGreaterThan(0.75);
+    const mean = (archetype: string) => {
+      const of = data.enrolments.filter((e) => learnerTraits(roster.users.find((u) => u.id === e.learnerId)!).archetype === archetype);
+      return of.reduce((n, e) => n + (e.previousAttempts ?? 0), 0) / of.length;
+    };
+    expect(mean("struggling")).toBeGreaterThan(mean("strong"));
   });
 });
 

@@ -61,6 +61,18 @@ describe("a synthetic organisation", () => {
     expect(builder.data.enrolments).toHaveLength(synthetic.enrolments.filter((e) => e.courseId === course.id).length);
   });
 
+  it("gives the cohort its plan's deadlines and weights, and earlier offerings of its own", async () => {
+    const graded = async (courseId: string) =>
+      (await payload("assessment", `courseId=${courseId}`)).data.assessments
+        .filter((a) => a.kind !== "practice")
+        .map((a) => [a.kind, a.dueAt, a.weight]);
+    expect(await graded(course.id)).toEqual(await graded(demoCourse.id));
+    const history = async (courseId: string) => (await payload("courseBuilder", `courseId=${courseId}`)).data.courses[0]?.history;
+    const own = await history(course.id);
+    expect(own?.length).toBeGreaterThanOrEqual(2);
+    expect(own).not.toEqual(await history(demoCourse.id));
+  });
+
   it("starts again with the same organisation, and refuses it with other people", async () => {
     const again = await startSimulator({ now: () => NOW, extraRoster: syntheticOrganization(120) });
     await again.close();

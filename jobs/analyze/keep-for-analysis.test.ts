@@ -65,6 +65,18 @@ describe("keepForAnalysis", () => {
     }
   });
 
+  it("keeps the contract version 2 fields the at-risk mapping reads: deadlines, weights, course history, previous attempts", () => {
+    for (const learner of LEARNERS) {
+      const snapshots = full.get(learner.id) ?? {};
+      const kept = keepForAnalysis(learner.id, snapshots);
+      expect(kept.assessment?.data.assessments.every((a) => a.weight !== undefined && a.dueAt !== undefined)).toBe(true);
+      expect(kept.courseBuilder?.data.courses.every((c) => (c.history?.length ?? 0) >= 2)).toBe(true);
+      expect(kept.courseBuilder?.data.enrolments.map((e) => e.previousAttempts)).toEqual(
+        snapshots.courseBuilder?.data.enrolments.filter((e) => e.learnerId === learner.id).map((e) => e.previousAttempts),
+      );
+    }
+  });
+
   it("drops other learners' rows and the catalogue nobody of theirs refers to (hand-made payloads)", () => {
     const me = "00000000-0000-4000-8000-000000000001";
     const other = "00000000-0000-4000-8000-000000000002";
