@@ -1,4 +1,5 @@
 import type { BktParams } from "../../core/domain/mastery";
+import { refreshCohortContext } from "../../db/queries/cohort-context";
 import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { answerPatternsBySkill, upsertSkillModels } from "../../db/queries/skill-models";
 import type { JobContext } from "../context";
@@ -27,6 +28,8 @@ export async function fit(ctx: JobContext, { runId }: RunStepMessage): Promise<v
   if (!run || isFinished(run)) return;
   if ((await completedSteps(ctx.db, runId, "collect")) < (run.batchCount ?? 1)) return;
   await runOnce(ctx, runId, "fit", 0, async () => {
+    // Every collect batch is in: the cohort figures the analyze steps read come from this night's snapshots.
+    await refreshCohortContext(ctx.db, run.organizationId!, runId);
     const fits: { skillId: string; params: BktParams; responses: number }[] = [];
     for await (const { skill, patterns } of answerPatternsBySkill(ctx.db, runId, PATTERN_PAGE_ROWS)) {
       const responses = patterns.reduce((sum, { pattern, learners }) => sum + pattern.length * learners, 0);
