@@ -52,29 +52,76 @@ function csvOf(model: ReportModel): string[][] {
   return parseCsv(text.slice(CSV_BOM.length));
 }
 
-function tableModel(columns: { key: string; label: string }[], rows: ReportModel["table"]["rows"]): ReportModel {
+function tableModel(columns: ReportModel["table"]["columns"], rows: ReportModel["table"]["rows"]): ReportModel {
   return { ...sampleModel(), table: { title: "T", columns, rows } };
 }
 
 const TRIGGER = /^[=+\-@\t\r]/;
 
 describe("renderCsv", () => {
-  it("writes a BOM, the column labels and the rows with CRLF line ends", () => {
+  it("writes a BOM, the column keys and the rows with CRLF line ends", () => {
     const model = sampleModel();
     const text = renderCsv(model);
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text.endsWith("\r\n")).toBe(true);
     expect(text.replaceAll("\r\n", "")).not.toMatch(/[\r\n]/);
     const [header, ...rows] = csvOf(model);
-    expect(header).toEqual(["Group", "Kind", "Learners", "Engagement / completion", "At-risk share"]);
+    // Machine names with their units, every column (the id the PDF leaves out too).
+    expect(header).toEqual([
+      "group_id",
+      "group",
+      "kind_label",
+      "learners",
+      "engagement_0_100",
+      "completion_rate_percent",
+      "at_risk_percent",
+    ]);
     expect(rows).toEqual(model.table.rows.map((row) => model.table.columns.map((c) => (row[c.key] === null ? "" : String(row[c.key])))));
     expect(rows).toHaveLength(60);
+  });
+
+  it("writes figures as plain numbers under a header that names their unit", () => {
+    const model = tableModel(
+      [
+        { key: "user_id", label: "User id", pdf: false },
+        { key: "learner", label: "Learner" },
+        { key: "score_percent", label: "Average score", format: "percent" },
+        { key: "engagement_0_100", label: "Engagement" },
+        { key: "risk_probability_0_1", label: "At-risk probability", format: "share" },
+        { key: "projected_completion_date", label: "Projected completion" },
+      ],
+      [
+        {
+          user_id: "u-1",
+          learner: "Chloé Dupont",
+          score_percent: 72.5,
+          engagement_0_100: 84,
+          risk_probability_0_1: 0.8312,
+          projected_completion_date: "2026-07-14",
+        },
+        {
+          user_id: "u-2",
+          learner: "Ben Okafor",
+          score_percent: null,
+          engagement_0_100: 0,
+          risk_probability_0_1: null,
+          projected_completion_date: null,
+        },
+      ],
+    );
+    expect(csvOf(model)).toEqual([
+      ["user_id", "learner", "score_percent", "engagement_0_100", "risk_probability_0_1", "projected_completion_date"],
+      ["u-1", "Chloé Dupont", "72.5", "84", "0.8312", "2026-07-14"],
+      ["u-2", "Ben Okafor", "", "0", "", ""],
+    ]);
+    // No cell carries a unit or a percent sign: a spreadsheet or pandas reads the numbers as numbers.
+    expect(renderCsv(model)).not.toContain("%");
   });
 
   it("neutralises text cells that a spreadsheet would run as a formula", () => {
     const model = tableModel(
       [
-        { key: "name", label: "=Name" },
+        { key: "name", label: "=Name (the PDF's heading; the CSV's is the key)" },
         { key: "n", label: "Value" },
       ],
       [
@@ -90,7 +137,7 @@ describe("renderCsv", () => {
       ],
     );
     const records = csvOf(model);
-    expect(records[0]).toEqual(["'=Name", "Value"]);
+    expect(records[0]).toEqual(["name", "n"]);
     expect(records.slice(1)).toEqual([
       ['\'=HYPERLINK("http://evil")', "-3.5"],
       ["'+cmd", "0"],
@@ -118,7 +165,7 @@ describe("renderCsv", () => {
     expect(text).toContain('"line 1\nline 2"\r\n');
     // A lone empty field is quoted so the record is not a blank line.
     expect(text).toContain('\r\n""\r\n');
-    expect(csvOf(model)).toEqual([["Value, quoted"], ...values.map((v) => [v])]);
+    expect(csvOf(model)).toEqual([["v"], ...values.map((v) => [v])]);
   });
 
   it("writes missing and null cells as empty fields and ignores keys of no column", () => {
@@ -130,7 +177,7 @@ describe("renderCsv", () => {
       [{ a: "x" }, { b: null, c: "ignored" }, {}],
     );
     expect(csvOf(model)).toEqual([
-      ["A", "B"],
+      ["a", "b"],
       ["x", ""],
       ["", ""],
       ["", ""],
@@ -156,7 +203,7 @@ describe("renderCsv", () => {
             expect(written.startsWith("'")).toBe(true);
             return written.slice(1);
           };
-          expect(header!.map((h, i) => undo(columns[i]!.label, h))).toEqual(columns.map((c) => c.label));
+          expect(header).toEqual(columns.map((c) => c.key));
           expect(parsed.map((row, r) => row.map((cell, i) => undo(rows[r]![`k${i}`] as string, cell)))).toEqual(
             rows.map((row) => columns.map((c) => row[c.key])),
           );

@@ -9,10 +9,11 @@ import { parseReportModel, type ReportModel, type TableCell } from "./model";
  *   page and garbles names like "Chloé"; with the BOM it reads UTF-8. Other tools (pandas with
  *   `encoding="utf-8-sig"`, LibreOffice, Google Sheets) accept or skip the BOM. Strip the first
  *   character if a consumer does not.
- * - First record: the column labels; then one record per row, in column order. A null or missing
- *   cell is an empty field (written `""` when it is the only column, so the record is not a blank
- *   line).
- * - Formula injection (OWASP "CSV Injection"): a TEXT cell (and a column label) that begins with
+ * - First record: the column keys, machine names that carry the unit (`user_id`, `score_percent`,
+ *   `engagement_0_100`, `probability_0_1`; the human labels are the PDF's); then one record per
+ *   row, in column order, every column included (ids and codes too). A null or missing cell is an
+ *   empty field (written `""` when it is the only column, so the record is not a blank line).
+ * - Formula injection (OWASP "CSV Injection"): a TEXT cell that begins with
  *   `=`, `+`, `-`, `@`, tab or CR is prefixed with a single quote `'`, so a spreadsheet shows it as
  *   text instead of evaluating it (`=HYPERLINK(...)` is written `'=HYPERLINK(...)`). NUMBER cells
  *   are never prefixed: a negative number is written `-3.5` and stays a number in the spreadsheet;
@@ -48,7 +49,8 @@ export function renderCsv(input: ReportModel): string {
   const { table } = parseReportModel(input);
   // A one-column record with an empty field would be a blank line, which many readers skip: quote it.
   const record = (fields: string[]) => (fields.length === 1 && fields[0] === "" ? '""\r\n' : `${fields.map(csvField).join(",")}\r\n`);
-  let out = CSV_BOM + record(table.columns.map((column) => neutraliseFormula(column.label)));
+  // Keys are snake_case (the schema checks), so the header needs no neutralising.
+  let out = CSV_BOM + record(table.columns.map((column) => column.key));
   for (const row of table.rows)
     out += record(table.columns.map((column) => cellText(Object.hasOwn(row, column.key) ? row[column.key] : undefined)));
   return out;

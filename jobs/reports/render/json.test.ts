@@ -26,6 +26,21 @@ describe("renderJson", () => {
     expect(parsed.table).not.toHaveProperty("debug");
   });
 
+  it("carries figures as numbers beside their formatted text, and ids beside names", () => {
+    const json = JSON.parse(renderJson(sampleModel()));
+    expect(json.summary[0]).toEqual({ key: "learners", label: "Learners", value: "1,248", number: 1248 });
+    expect(json.summary[3]).toEqual({
+      key: "skills_mastered_percent",
+      label: "Skills mastered (mean per learner)",
+      value: "58 %",
+      number: 58,
+    });
+    const row = json.table.rows[0];
+    expect(row).toMatchObject({ group_id: "engineering", group: "Engineering", kind_label: "Department" });
+    for (const key of ["learners", "engagement_0_100", "at_risk_percent"]) expect(typeof row[key]).toBe("number");
+    expect(json.table.columns[0]).toEqual({ key: "group_id", label: "Group id", pdf: false });
+  });
+
   it("accepts date-times with an offset and optional charts", () => {
     const model: ReportModel = { ...sampleModel(), generatedAt: "2026-06-30T08:15:00+02:00", charts: {} };
     expect(JSON.parse(renderJson(model)).generatedAt).toBe("2026-06-30T08:15:00+02:00");
@@ -64,6 +79,11 @@ describe("renderJson", () => {
       }),
     ],
     ["no columns", (m) => ({ ...m, table: { ...m.table, columns: [] } })],
+    ["a column key that is not a snake_case name", (m) => ({ ...m, table: { ...m.table, columns: [{ key: "Score %", label: "Score" }] } })],
+    ["no column shown in the PDF", (m) => ({ ...m, table: { ...m.table, columns: [{ key: "user_id", label: "User id", pdf: false }] } })],
+    ["an unknown column format", (m) => ({ ...m, table: { ...m.table, columns: [{ key: "a", label: "A", format: "permille" }] } })],
+    ["a figure key that is not a snake_case name", (m) => ({ ...m, summary: [{ key: "At risk", label: "At risk", value: "3" }] })],
+    ["a figure number that is text", (m) => ({ ...m, summary: [{ key: "at_risk", label: "At risk", value: "3", number: "3" }] })],
     ["a cell that is an object", (m) => ({ ...m, table: { ...m.table, rows: [{ group: { name: "x" } }] } })],
     ["a cell that is a boolean", (m) => ({ ...m, table: { ...m.table, rows: [{ group: true }] } })],
   ];

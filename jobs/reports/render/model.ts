@@ -34,10 +34,20 @@ export const TimeRangeSchema = z
   })
   .describe("The period the figures cover. Renderers show its dates in UTC.");
 
+/** A machine name: snake_case, with the unit when the value has one (`score_percent`, `probability_0_1`). */
+const machineKey = () => z.string().regex(/^[a-z][a-z0-9_]*$/, "a snake_case machine name");
+
 export const SummaryFigureSchema = z
   .object({
-    label: z.string().min(1).describe("What the figure is, e.g. `Completion rate`."),
+    label: z.string().min(1).describe("What the figure is, e.g. `Completion rate (learners)`."),
     value: z.string().describe("The figure, already formatted for reading, e.g. `72 %` or `–` when unknown."),
+    key: machineKey()
+      .optional()
+      .describe("Machine name of the figure, with its unit, e.g. `completion_rate_percent`, `learners`; absent on a figure in words only."),
+    number: finite()
+      .nullable()
+      .optional()
+      .describe("The figure as a number in the unit its `key` names (`72` for `completion_rate_percent`); null when unknown."),
   })
   .describe("A key figure shown on the title page.");
 
@@ -108,14 +118,28 @@ export const ChartsSchema = z
 
 export const TableColumnSchema = z
   .object({
-    key: z.string().min(1).describe("Key of the value in each row."),
-    label: z.string().describe("Column heading (CSV header row, PDF table header)."),
+    key: machineKey().describe(
+      "Key of the value in each row and the CSV header of the column: a snake_case machine name with the unit when the value has one (`user_id`, `score_percent`, `engagement_0_100`, `probability_0_1`).",
+    ),
+    label: z.string().describe("Human column heading, in the PDF table header."),
+    format: z
+      .enum(["percent", "share"])
+      .optional()
+      .describe(
+        "How the PDF shows the column's numbers: `percent` a value 0–100 as `72 %`, `share` a value 0–1 as `83 %`. CSV and JSON keep the number.",
+      ),
+    pdf: z
+      .boolean()
+      .optional()
+      .describe("`false`: a column for machines (ids, status codes), in the CSV and JSON only; the PDF leaves it out."),
   })
   .describe("One column of the table.");
 
 export const TableCellSchema = z
   .union([z.string(), finite(), z.null()])
-  .describe("A cell: text, a number (written plainly in CSV, right-aligned in the PDF) or null (empty in CSV, `–` in the PDF).");
+  .describe(
+    "A cell: text, a number (written plainly in CSV and JSON, right-aligned in the PDF) or null (empty in CSV, `–` in the PDF). Figures are numbers, dates ISO 8601 text.",
+  );
 
 export const TableSchema = z
   .object({
@@ -124,12 +148,13 @@ export const TableSchema = z
       .array(TableColumnSchema)
       .min(1)
       .refine((columns) => new Set(columns.map((c) => c.key)).size === columns.length, { message: "column keys must be unique" })
-      .describe("Columns in display order; keys are unique."),
+      .refine((columns) => columns.some((c) => c.pdf !== false), { message: "at least one column must be shown in the PDF" })
+      .describe("Columns in display order; keys are unique; at least one is shown in the PDF."),
     rows: z
       .array(z.record(z.string(), TableCellSchema))
       .describe("Rows in display order, keyed by column key; a missing key is an empty cell, keys of no column are ignored."),
   })
-  .describe("The detail table (the whole content of the CSV).");
+  .describe("The detail table (the whole content of the CSV: a header of column keys, then the rows).");
 
 export const ReportModelSchema = z
   .object({

@@ -53,11 +53,13 @@ function withRows(model: ReportModel, n: number): ReportModel {
     table: {
       ...model.table,
       rows: Array.from({ length: n }, (_, i) => ({
+        group_id: `g-${i}`,
         group: `Learner group ${String(i + 1).padStart(3, "0")}`,
-        kind: i % 3 === 0 ? "course" : "department",
+        kind_label: i % 3 === 0 ? "Course" : "Department",
         learners: 10 + i,
-        engagement: `${(i * 7) % 100} %`,
-        risk: null,
+        engagement_0_100: (i * 7) % 100,
+        completion_rate_percent: null,
+        at_risk_percent: null,
       })),
     },
   };
@@ -136,9 +138,9 @@ describe("renderPdf", () => {
     const tablePages = pages.slice(first);
     expect(tablePages.length).toBeGreaterThanOrEqual(3);
     for (const page of tablePages) {
-      // "Engagement / completion" wraps in its narrow column: check its words.
-      for (const label of ["Group", "Kind", "Learners", "At-risk share"]) expect(page.items).toContain(label);
-      expect(page.text).toMatch(/Engagement\s*\/?\s*completion|Engagement \/ completion/);
+      // Long headings wrap in their narrow columns: check their words.
+      for (const label of ["Group", "Kind", "Learners"]) expect(page.items).toContain(label);
+      for (const word of ["engagement", "Completion", "At-risk"]) expect(page.text).toContain(word);
     }
     for (const page of tablePages.slice(1)) expect(page.items).toContain(`${model.table.title} (continued)`);
     // Every row once, in order, across the table pages.
@@ -146,6 +148,44 @@ describe("renderPdf", () => {
     expect(groups).toEqual(model.table.rows.map((r) => r.group));
     // Null cells show as a dash, numbers right-aligned as text.
     expect(tablePages[0]!.items).toContain("–");
+  });
+
+  it("shows percentages with their sign, leaves machine columns out and reads statuses and factors by their labels", async () => {
+    const model: ReportModel = {
+      ...sampleModel(),
+      table: {
+        title: "Learners at risk, highest risk first",
+        columns: [
+          { key: "user_id", label: "User id", pdf: false },
+          { key: "learner", label: "Learner" },
+          { key: "score_percent", label: "Average score", format: "percent" },
+          { key: "risk_probability_0_1", label: "At-risk probability", format: "share" },
+          { key: "risk_status", label: "Risk status code", pdf: false },
+          { key: "risk_status_label", label: "Risk" },
+          { key: "factors", label: "What raises the risk" },
+          { key: "factor_codes", label: "Factor codes", pdf: false },
+        ],
+        rows: [
+          {
+            user_id: "3f2a9c1e-user",
+            learner: "Chloé Dupont",
+            score_percent: 41.6,
+            risk_probability_0_1: 0.8312,
+            risk_status: "at_risk",
+            risk_status_label: "At risk",
+            factors: "Missed the last assessment",
+            factor_codes: "lastMissed",
+          },
+        ],
+      },
+    };
+    const { pages } = await parsePdf(await renderPdf(model));
+    const table = pages.at(-1)!;
+    // 41.6 → "42 %" (percent 0–100), 0.8312 → "83 %" (share 0–1).
+    expect(table.items).toEqual(expect.arrayContaining(["Chloé Dupont", "42 %", "83 %", "At risk", "Missed the last assessment"]));
+    const all = pages.map((p) => p.text).join(" ");
+    for (const hidden of ["3f2a9c1e-user", "User id", "at_risk", "lastMissed", "Factor codes", "Risk status code"])
+      expect(all).not.toContain(hidden);
   });
 
   it('numbers every page "Page N of M" in the footer', async () => {

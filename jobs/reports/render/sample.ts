@@ -13,7 +13,6 @@ export function sampleModel(): ReportModel {
   let seed = 20260630;
   const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const between = (lo: number, hi: number) => lo + random() * (hi - lo);
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
 
   const departments = [
     "Engineering",
@@ -50,42 +49,58 @@ export function sampleModel(): ReportModel {
     "SAF-101 Workplace Safety (annual)",
   ];
 
+  const percent = (x: number) => Math.round(x * 1000) / 10;
+  const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+
   const rows: ReportModel["table"]["rows"] = [];
   for (const name of departments) {
-    const learners = Math.round(between(12, 140));
     rows.push({
+      group_id: slug(name),
       group: name,
-      kind: "department",
-      learners,
-      engagement: (Math.round(between(38, 86) * 10) / 10).toFixed(1),
-      risk: pct(between(0.03, 0.24)),
+      kind_label: "Department",
+      learners: Math.round(between(12, 140)),
+      engagement_0_100: Math.round(between(38, 86) * 10) / 10,
+      completion_rate_percent: null,
+      at_risk_percent: percent(between(0.03, 0.24)),
     });
   }
   for (const title of courses) {
-    const learners = Math.round(between(20, 260));
-    rows.push({ group: title, kind: "course", learners, engagement: pct(between(0.28, 0.93)), risk: pct(between(0.02, 0.3)) });
+    rows.push({
+      group_id: `course-${slug(title.split(" ")[0] ?? title)}`,
+      group: title,
+      kind_label: "Course",
+      learners: Math.round(between(20, 260)),
+      engagement_0_100: null,
+      completion_rate_percent: percent(between(0.28, 0.93)),
+      at_risk_percent: percent(between(0.02, 0.3)),
+    });
   }
   // Cohorts: one per course and intake, to reach 60 rows.
   const intakes = ["2026-Q1", "2026-Q2"];
   for (const intake of intakes) {
     for (const title of courses.slice(0, 15)) {
       if (rows.length >= 60) break;
+      const code = title.split(" ")[0] ?? title;
       rows.push({
-        group: `${title.split(" ")[0]} cohort ${intake}`,
-        kind: "cohort",
+        group_id: `cohort-${slug(code)}-${intake.toLowerCase()}`,
+        group: `${code} cohort ${intake}`,
+        kind_label: "Cohort",
         learners: Math.round(between(8, 40)),
-        engagement: pct(between(0.2, 0.95)),
-        risk: pct(between(0, 0.35)),
+        engagement_0_100: null,
+        completion_rate_percent: percent(between(0.2, 0.95)),
+        at_risk_percent: percent(between(0, 0.35)),
       });
     }
   }
   // A suppressed small group: figures withheld.
   rows[rows.length - 1] = {
+    group_id: "board-of-directors",
     group: "Board of Directors",
-    kind: "department",
+    kind_label: "Department",
     learners: null,
-    engagement: null,
-    risk: "suppressed (small group)",
+    engagement_0_100: null,
+    completion_rate_percent: null,
+    at_risk_percent: null,
   };
 
   const histogramCounts = [3, 6, 11, 19, 34, 58, 87, 112, 96, 41];
@@ -111,20 +126,20 @@ export function sampleModel(): ReportModel {
     timeRange: { label: "30d", from: "2026-05-31T00:00:00.000Z", to: "2026-06-30T00:00:00.000Z" },
     generatedAt: "2026-06-30T06:15:00.000Z",
     summary: [
-      { label: "Learners", value: "1,248" },
-      { label: "Active in the period", value: "1,031 (83 %)" },
-      { label: "Average engagement", value: "64.2 / 100" },
-      { label: "Skills mastered", value: "58 %" },
-      { label: "Completion rate", value: "46 %" },
-      { label: "At-risk share", value: "11 %" },
+      { key: "learners", label: "Learners", value: "1,248", number: 1248 },
+      { key: "active_learners", label: "Active in the period", value: "1,031 (83 %)", number: 1031 },
+      { key: "engagement_0_100", label: "Average engagement (0–100)", value: "64.2 / 100", number: 64.2 },
+      { key: "skills_mastered_percent", label: "Skills mastered (mean per learner)", value: "58 %", number: 58 },
+      { key: "completion_rate_percent", label: "Completion rate (enrolments)", value: "46 %", number: 46 },
+      { key: "at_risk_percent", label: "At-risk share (learners)", value: "11 %", number: 11 },
     ],
     charts: {
       scoreHistogram: {
-        title: "Average course scores (learners)",
+        title: "Average course scores (enrolments)",
         bins: histogramCounts.map((count, i) => ({ from: i / 10, to: (i + 1) / 10, count })),
       },
-      completionFunnel: { title: "Completion funnel (learners)", steps: funnel },
-      engagementTrend: { title: "Average engagement by day", points: days },
+      completionFunnel: { title: "Completion funnel (enrolments)", steps: funnel },
+      engagementTrend: { title: "Average engagement by day (0–100)", points: days },
       skillGaps: {
         title: "Top skill gaps (priority)",
         items: [
@@ -142,11 +157,13 @@ export function sampleModel(): ReportModel {
     table: {
       title: "Departments, courses and cohorts",
       columns: [
+        { key: "group_id", label: "Group id", pdf: false },
         { key: "group", label: "Group" },
-        { key: "kind", label: "Kind" },
+        { key: "kind_label", label: "Kind" },
         { key: "learners", label: "Learners" },
-        { key: "engagement", label: "Engagement / completion" },
-        { key: "risk", label: "At-risk share" },
+        { key: "engagement_0_100", label: "Average engagement (0–100)" },
+        { key: "completion_rate_percent", label: "Completion rate", format: "percent" },
+        { key: "at_risk_percent", label: "At-risk share", format: "percent" },
       ],
       rows,
     },

@@ -1,4 +1,4 @@
-import type { TableCell } from "../model";
+import type { ReportTable, TableCell } from "../model";
 import { formatNumber } from "./format";
 import { CELL_PAD, sum, tableLayout } from "./table-layout";
 import { wrap } from "./text";
@@ -9,16 +9,25 @@ import type { Align, ContentsEntry, Writer } from "./writer";
 
 const ROW_HEIGHT = 16;
 
-function cellText(cell: TableCell | undefined): string {
+type Column = ReportTable["columns"][number];
+
+/** A cell as read: a column's `format` shows its numbers as percentages (`percent` 0–100, `share` 0–1). */
+function cellText(cell: TableCell | undefined, format: Column["format"]): string {
   if (cell === null || cell === undefined) return "–";
-  return typeof cell === "number" ? formatNumber(cell) : cell;
+  if (typeof cell !== "number") return cell;
+  if (format === "percent") return `${formatNumber(cell, 0)} %`;
+  if (format === "share") return `${formatNumber(cell * 100, 0)} %`;
+  return formatNumber(cell);
 }
 
 export function drawTable(w: Writer, contents: ContentsEntry[]): void {
   const { table } = w.model;
   const { bold } = w.kit;
-  const columns = table.columns;
-  const cells = table.rows.map((row) => columns.map((c) => w.clean(cellText(Object.hasOwn(row, c.key) ? row[c.key] : undefined))));
+  // Columns for machines (ids, codes) are in the CSV and JSON only.
+  const columns = table.columns.filter((c) => c.pdf !== false);
+  const cells = table.rows.map((row) =>
+    columns.map((c) => w.clean(cellText(Object.hasOwn(row, c.key) ? row[c.key] : undefined, c.format))),
+  );
   const numeric = columns.map(
     (c) =>
       table.rows.some((r) => typeof r[c.key] === "number") &&
