@@ -135,6 +135,26 @@ describe("report contents", () => {
     const content = await (await fetch((await download("trainer@acme.test", csv.id)).url)).text();
     expect(content).toContain(`'=HYPERLINK`);
     expect(content).not.toMatch(/(^|,|")=HYPERLINK/m);
+    expect(content.slice(1, content.indexOf("\r\n"))).toBe(
+      "user_id,learner,course_id,course,status,status_label,progress_percent,score_percent,engagement_0_100,risk_status,risk_status_label,risk_probability_0_1",
+    );
+  });
+
+  it("lists at-risk enrolments highest first, none withdrawn or completed, every factor labelled", async () => {
+    const file = async (type: string) => {
+      const report = await readyReport("trainer@acme.test", { type, format: "json", scope: { courseId: tsCourse }, timeRange: "90d" });
+      const bytes = new Uint8Array(await (await fetch((await download("trainer@acme.test", report.id)).url)).arrayBuffer());
+      return ReportModelSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+    };
+    const [risk, performance] = [await file("at-risk"), await file("course-performance")];
+    const probabilities = risk.table.rows.map((row) => row.risk_probability_0_1 as number);
+    expect(probabilities.every((p) => typeof p === "number")).toBe(true);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    const statusOf = new Map(performance.table.rows.map((row) => [row.user_id, row.risk_status]));
+    for (const row of risk.table.rows) expect(statusOf.get(row.user_id)).toBe("at_risk");
+    expect(risk.summary.find((f) => f.key === "at_risk")?.number).toBe(risk.table.rows.length);
+    const codes = /\b(missedShare|lastMissed|earnedShare|sinceActivity|weightedScore|noScore)\b/;
+    for (const row of risk.table.rows) expect(String(row.factors ?? "")).not.toMatch(codes);
   });
 });
 
@@ -332,7 +352,7 @@ describe("an organisation below the minimum group size (Globex)", () => {
     if (format === "json") {
       const model = ReportModelSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
       expect(model).toMatchObject({ organizationName: "Globex Academy", charts: {} });
-      expect(model.summary[0]).toEqual({ label: "Learners", value: "suppressed (small group)" });
+      expect(model.summary[0]).toEqual({ key: "learners", label: "Learners", value: "suppressed (small group)", number: null });
     } else if (format === "pdf") {
       expect((await pdfText(bytes))[0]).toContain("Globex Academy");
     } else {

@@ -1,15 +1,20 @@
 import { DECIMALS, roundTo } from "../../../core/domain/numbers";
 import { mean } from "../../../core/domain/stats";
 import { TIME_RANGE_DAYS, type TimeRange } from "../../../core/domain/time-range";
-import type { Database } from "../../../db/client";
 import { latestAnalyticsOfEnrolled } from "../../../db/queries/analytics-reads";
 import { ANALYSIS_WINDOW_DAYS, rangeFigures, storedLearnerMetrics } from "../../analyze/learner-metrics";
 import { bucketSeries, scoreDistribution } from "../../math";
-import { type BuildInput, chartsWithData } from "./shared";
+import { type BuildInput, chartsOrFigures, countedUnit } from "./shared";
 
-/** The learners of a course (or of several) with their latest analytics and their entry for that course. */
-async function courseCohort(db: Database, courseIds: string[], range: TimeRange) {
-  const rows = await latestAnalyticsOfEnrolled(db, courseIds);
+/** What the course reports read: each enrolment of the scope's courses with its learner's latest analytics (null before any). */
+export type EnrolledRow = Pick<Awaited<ReturnType<typeof latestAnalyticsOfEnrolled>>[number], "courseId" | "userId" | "name" | "metrics">;
+
+/** The enrolments of the scope: one course, or every course of the organisation. */
+export const enrolledRows = ({ db, request, titles }: BuildInput): Promise<EnrolledRow[]> =>
+  latestAnalyticsOfEnrolled(db, request.scopeType === "course" ? [request.scopeId] : [...titles.keys()]);
+
+/** The enrolments analysed in the range, each with its learner's analytics and its entry for that course. */
+function courseCohort(rows: readonly EnrolledRow[], range: TimeRange) {
   return rows.flatMap((row) => {
     const metrics = row.metrics === null ? null : storedLearnerMetrics(row.metrics);
     const entry = metrics?.courses.find((c) => c.courseId === row.courseId);
@@ -19,38 +24,46 @@ async function courseCohort(db: Database, courseIds: string[], range: TimeRange)
 }
 
 /**
- * What the course performance and at-risk reports share: the cohort of the scope, its label, its
- * score distribution and the charts. Both are about a course, or (at-risk, for an admin) every course.
+ * What the course performance and at-risk reports share: the cohort of the scope (one row per
+ * enrolment), its label, its score distribution, the charts worth drawing and the figures of the
+ * others. Both are about a course, or (at-risk, for an admin) every course: then a learner in two
+ * courses is one learner and two enrolments, and what is counted per enrolment says so. Pure.
  */
-export async function courseScope({ db, request, titles, base }: BuildInput) {
-  const courseIds = request.scopeType === "course" ? [request.scopeId] : [...titles.keys()];
+export function courseScope({ request, titles, base }: Omit<BuildInput, "db">, rows: readonly EnrolledRow[]) {
   const range = base.timeRange.label;
-  const cohort = await courseCohort(db, courseIds, range);
+  const cohort = courseCohort(rows, range);
+  const counted = countedUnit(request);
+  const learners = new Map(cohort.map((row) => [row.userId, row.metrics]));
   const scores = cohort.flatMap((row) => (row.inRange.averageScore === null ? [] : [row.inRange.averageScore]));
   const days = Math.min(TIME_RANGE_DAYS[range], ANALYSIS_WINDOW_DAYS);
-  const series = cohort.map((row) => bucketSeries(row.metrics.daily.from, row.metrics.daily.units, days, "week"));
+  // A learner's daily units are over all their courses: one series per learner, not per enrolment.
+  const series = [...learners.values()].map((metrics) => bucketSeries(metrics.daily.from, metrics.daily.units, days, "week"));
   const weeks = Math.max(0, ...series.map((points) => points.length));
   const scopeLabel =
     request.scopeType === "course" ? (titles.get(request.scopeId) ?? request.scopeId) : `All courses of ${base.organizationName}`;
   const distribution = scoreDistribution(scores);
-  const charts = chartsWithData({
-    scoreHistogram: { title: "Average scores in the period", bins: distribution.histogram },
-    completionFunnel: {
-      title: "Completion funnel (learners)",
-      steps: [
-        { label: "Enrolled", value: cohort.length },
-        { label: "Started", value: cohort.filter((row) => row.entry.progress > 0).length },
-        { label: "Halfway", value: cohort.filter((row) => row.entry.progress >= 0.5).length },
-        { label: "Completed", value: cohort.filter((row) => row.entry.status === "completed").length },
-      ],
-    },
+  const { charts, figures } = chartsOrFigures({
+    scoreHistogram: { title: `Average scores in the period (${counted})`, bins: distribution.histogram },
+    // A funnel of one learner is that learner's row of the table (and the completion rate): not drawn.
+    completionFunnel:
+      cohort.length > 1
+        ? {
+            title: `Completion funnel (${counted})`,
+            steps: [
+              { label: "Enrolled", value: cohort.length },
+              { label: "Started", value: cohort.filter((row) => row.entry.progress > 0).length },
+              { label: "Halfway", value: cohort.filter((row) => row.entry.progress >= 0.5).length },
+              { label: "Completed", value: cohort.filter((row) => row.entry.status === "completed").length },
+            ],
+          }
+        : undefined,
     engagementTrend: {
-      title: "Units completed per week (mean per learner)",
+      title: "Units completed per week in any course (mean per learner)",
       points: Array.from({ length: weeks }, (_, i) => ({
         label: series.find((points) => points[i])?.[i]?.date.slice(5) ?? `W${i + 1}`,
         value: roundTo(mean(series.map((points) => points[i]?.units ?? 0)) ?? 0, DECIMALS.rate),
       })),
     },
   });
-  return { cohort, scopeLabel, distribution, charts };
+  return { cohort, learners: learners.size, counted, scopeLabel, distribution, charts, figures };
 }
