@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BktParams, bktTrace, DEFAULT_BKT_PARAMS } from "../math";
+import { type BktParams, DEFAULT_BKT_PARAMS, traceLearner } from "../math";
 import { gatherEvidence, type LearnerSnapshots } from "./evidence";
 import { learnerMetrics } from "./learner-metrics";
 
@@ -105,8 +105,15 @@ describe("learnerMetrics", () => {
     const byDefault = learnerMetrics(evidence, new Map(), now).mastery.skills[0]!;
     const byFit = learnerMetrics(evidence, new Map([[skill, fitted]]), now).mastery.skills[0]!;
     expect(byDefault).toMatchObject({ skillId: skill, name: "Generics", responses: 5 });
-    expect(byDefault.probability).toBeCloseTo(bktTrace(DEFAULT_BKT_PARAMS, answers).mastery, 4);
-    expect(byFit.probability).toBeCloseTo(bktTrace(fitted, answers).mastery, 4);
+    // The learner's answers all touch this one skill, so the trace over them is the skill's.
+    const traced = (params: BktParams) =>
+      traceLearner(
+        answers.map((correct) => ({ skillId: skill, correct })),
+        () => params,
+      ).skills.get(skill);
+    expect(byDefault.probability).toBeCloseTo(traced(DEFAULT_BKT_PARAMS)?.mastery ?? Number.NaN, 4);
+    expect(byFit.probability).toBeCloseTo(traced(fitted)?.mastery ?? Number.NaN, 4);
+    expect(byFit.masteryReachable).toBe(true);
   });
 
   it("ranks the target skill as a gap weighted by importance and (1 − mastery)", () => {

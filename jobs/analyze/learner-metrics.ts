@@ -1,7 +1,8 @@
 import { STORED_RANGES, type StoredRange, storedRangeFor, TIME_RANGE_DAYS, type TimeRange } from "../../core/domain/time-range";
 import {
   type BktParams,
-  bktTrace,
+  bktParamsOf,
+  canReachMastery,
   DAY_MS,
   DEFAULT_BKT_PARAMS,
   engagementScore,
@@ -11,6 +12,7 @@ import {
   masteredShare,
   projectCompletion,
   skillGapPriorities,
+  traceLearner,
   WEEK_MS,
 } from "../math";
 import { courseRisk } from "./course-risk";
@@ -47,22 +49,17 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
   const velocity = learningVelocity({ completedAt: completions.map((c) => c.at), from, to });
 
   const skillName = new Map(evidence.skills.map((s) => [s.id, s.name]));
-  const responses = new Map<string, { at: number; correct: boolean }[]>();
-  for (const attempt of evidence.attempts) {
-    for (const item of attempt.items) {
-      const list = responses.get(item.skillId) ?? [];
-      list.push({ at: Date.parse(item.answeredAt), correct: item.correct });
-      responses.set(item.skillId, list);
-    }
-  }
+  // One trace over all the learner's answers in time order (ties in attempt and item order, as the
+  // fit's SQL orders them): the ability estimate and the forgetting between trials span skills.
+  const answers = evidence.attempts
+    .flatMap((attempt) => attempt.items.map((item) => ({ at: Date.parse(item.answeredAt), skillId: item.skillId, correct: item.correct })))
+    .sort((a, b) => a.at - b.at);
+  const paramsOf = (skillId: string) => skillModels.get(skillId) ?? DEFAULT_BKT_PARAMS;
   const mastery = new Map(
-    [...responses].map(([skillId, answers]) => {
-      const ordered = answers.sort((a, b) => a.at - b.at).map((a) => a.correct);
-      return [
-        skillId,
-        { probability: bktTrace(skillModels.get(skillId) ?? DEFAULT_BKT_PARAMS, ordered).mastery, responses: ordered.length },
-      ];
-    }),
+    [...traceLearner(answers, paramsOf).skills].map(([skillId, skill]) => [
+      skillId,
+      { probability: skill.mastery, responses: skill.responses, reachable: canReachMastery(bktParamsOf(paramsOf(skillId))) },
+    ]),
   );
   const targetMasteries = evidence.targets.map((t) => mastery.get(t.skillId)?.probability ?? DEFAULT_BKT_PARAMS.pInit);
 
@@ -194,6 +191,8 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
           probability: round(m.probability),
           responses: m.responses,
           mastered: m.probability >= MASTERY_THRESHOLD,
+          /** False when the skill's fitted parameters never let anyone reach the threshold (`canReachMastery`). */
+          masteryReachable: m.reachable,
         }))
         .sort((a, b) => a.skillId.localeCompare(b.skillId)),
     },

@@ -1,4 +1,4 @@
-import { type BktParams, DEFAULT_BKT_PARAMS } from "./bkt";
+import { BKT_BOUNDS, type BktParams, DEFAULT_BKT_PARAMS } from "./bkt";
 import { seededRandom } from "./random";
 
 export interface FitBktOptions {
@@ -12,9 +12,6 @@ export interface FitBktOptions {
   tolerance?: number;
   /** Seed of the random starting points. Default 1. */
   seed?: number;
-  /** Upper bounds keeping "mastered" the better-answering state (identifiability). Default 0.5 each. */
-  maxGuess?: number;
-  maxSlip?: number;
 }
 
 export interface BktFit {
@@ -25,8 +22,14 @@ export interface BktFit {
   iterations: number;
 }
 
-const EPS = 1e-6;
-const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
+/**
+ * What the nightly fit runs per skill: fewer restarts and iterations than the defaults keep a
+ * skill's fit within milliseconds (ASSISTments, 123 skills: median 2–6 ms, 90th percentile 10–23 ms,
+ * largest skill, 49,555 responses, 67–140 ms, on a shared 2-core machine; `npm run eval` prints them).
+ */
+export const NIGHTLY_FIT_OPTIONS: Readonly<FitBktOptions> = Object.freeze({ restarts: 2, maxIterations: 60 });
+
+const clamp = (value: number, [low, high]: readonly [number, number]) => Math.min(high, Math.max(low, value));
 
 /**
  * One learner's answers to one skill in answer order, or `weight` learners who answered alike: as
@@ -148,35 +151,37 @@ function emStep(data: Flat, p: BktParams, forgetting: boolean, alpha: Float64Arr
   return { next, ll };
 }
 
-function constrain(p: BktParams, forgetting: boolean, maxGuess: number, maxSlip: number): BktParams {
+/** EM projected onto `BKT_BOUNDS` (pForget fixed at 0 for standard BKT). */
+function constrain(p: BktParams, forgetting: boolean): BktParams {
   return {
-    pInit: clamp(p.pInit, EPS, 1 - EPS),
-    pLearn: clamp(p.pLearn, EPS, 1 - EPS),
-    pForget: forgetting ? clamp(p.pForget, EPS, 1 - EPS) : 0,
-    pGuess: clamp(p.pGuess, EPS, maxGuess - EPS),
-    pSlip: clamp(p.pSlip, EPS, maxSlip - EPS),
+    pInit: clamp(p.pInit, BKT_BOUNDS.pInit),
+    pLearn: clamp(p.pLearn, BKT_BOUNDS.pLearn),
+    pForget: forgetting ? clamp(p.pForget, BKT_BOUNDS.pForget) : 0,
+    pGuess: clamp(p.pGuess, BKT_BOUNDS.pGuess),
+    pSlip: clamp(p.pSlip, BKT_BOUNDS.pSlip),
   };
 }
 
 /**
  * Maximum-likelihood BKT parameters of one skill by EM (Baum–Welch) over the learners' response
- * sequences (each in answer order). pGuess and pSlip are kept below 0.5 so that the "mastered"
- * state stays the one that answers better. Runs `restarts` EMs (the first from the defaults, the
+ * sequences (each in answer order), every parameter kept within `BKT_BOUNDS` (identifiability:
+ * see there). Runs `restarts` EMs (the first from the defaults, the
  * others from seeded random points) and keeps the most likely; deterministic for a given seed.
  * Without any response it returns the defaults. Weighted sequences give what the same sequences
  * repeated would give (to rounding), in time and memory proportional to the distinct ones.
  */
 export function fitBkt(sequences: readonly BktSequence[], options: FitBktOptions = {}): BktFit {
-  const { forgetting = true, restarts = 4, maxIterations = 100, tolerance = 1e-6, seed = 1, maxGuess = 0.5, maxSlip = 0.5 } = options;
+  const { forgetting = true, restarts = 4, maxIterations = 100, tolerance = 1e-6, seed = 1 } = options;
   const data = flatten(sequences);
   const { responses } = data;
-  const base = constrain({ ...DEFAULT_BKT_PARAMS, pForget: forgetting ? 0.05 : 0 }, forgetting, maxGuess, maxSlip);
+  const base = constrain({ ...DEFAULT_BKT_PARAMS, pForget: forgetting ? 0.05 : 0 }, forgetting);
   if (responses === 0) return { params: { ...DEFAULT_BKT_PARAMS }, logLikelihood: 0, responses, iterations: 0 };
 
   const alpha = new Float64Array(2 * data.longest);
   const scale = new Float64Array(data.longest);
   const random = seededRandom(seed);
-  let best: BktFit | undefined;
+  // Replaced by the first restart: any finite log-likelihood beats −∞.
+  let best: BktFit = { params: base, logLikelihood: -Infinity, responses, iterations: 0 };
   for (let r = 0; r < Math.max(1, restarts); r++) {
     let params =
       r === 0
@@ -190,8 +195,6 @@ export function fitBkt(sequences: readonly BktSequence[], options: FitBktOptions
               pForget: 0.2 * random(),
             },
             forgetting,
-            maxGuess,
-            maxSlip,
           );
     let fitted = params;
     let ll = -Infinity;
@@ -206,9 +209,9 @@ export function fitBkt(sequences: readonly BktSequence[], options: FitBktOptions
         fitted = params;
       }
       if (!(gain >= tolerance * responses)) break;
-      params = constrain(step.next, forgetting, maxGuess, maxSlip);
+      params = constrain(step.next, forgetting);
     }
-    if (!best || ll > best.logLikelihood) best = { params: fitted, logLikelihood: ll, responses, iterations };
+    if (ll > best.logLikelihood) best = { params: fitted, logLikelihood: ll, responses, iterations };
   }
-  return best!;
+  return best;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type BktParams, bktTrace, DEFAULT_BKT_PARAMS } from "./bkt";
+import { BKT_BOUNDS, type BktParams, bktParamsOf, bktTrace, canReachMastery, DEFAULT_BKT_PARAMS, masteryCeiling } from "./bkt";
 import { fitBkt } from "./bkt-fit";
 import { seededRandom } from "./random";
 
@@ -22,6 +22,17 @@ describe("bktTrace", () => {
     // After one correct answer P(L) = 0.658537; with pForget 0.2:
     // L = 0.658537·0.8 + 0.341463·0.1 = 0.560976 → P(c) = 0.560976·0.9 + 0.439024·0.2 = 0.592683.
     expect(bktTrace({ ...DEFAULT_BKT_PARAMS, pForget: 0.2 }, [true]).nextCorrect).toBeCloseTo(0.592683, 6);
+  });
+
+  it("keeps the posterior a probability after a long run of right answers ends", () => {
+    // pForget 0: 170 right answers take P(L) to 1 in floating point; 1 − P(correct) would then
+    // cancel and a wrong answer push P(L) above 1 (an ASSISTments skill did exactly this).
+    const p: BktParams = { pInit: 0.81, pLearn: 0.005, pGuess: 0.42, pSlip: 0.015, pForget: 0 };
+    const answers = [...Array<boolean>(170).fill(true), ...Array<boolean>(30).fill(false)];
+    for (const prediction of bktTrace(p, answers).predictions) {
+      expect(prediction).toBeGreaterThanOrEqual(p.pGuess);
+      expect(prediction).toBeLessThanOrEqual(1 - p.pSlip);
+    }
   });
 
   it("returns the prior without responses", () => {
@@ -46,6 +57,43 @@ describe("bktTrace", () => {
         expect(bktTrace(p, [...prefix, true]).mastery).toBeGreaterThanOrEqual(bktTrace(p, [...prefix, false]).mastery - 1e-12);
       }),
     );
+  });
+});
+
+describe("masteryCeiling", () => {
+  it("flags a skill whose forgetting outweighs its evidence: the ceiling is below the threshold (hand-checked)", () => {
+    // c/g = 0.6/0.4 = 1.5, T = 0.1 + 0.7x; x = 1.5T / (1 + 0.5T) ⇔ 0.35x² = 0.15 ⇔ x = √(3/7) = 0.654654.
+    const weak: BktParams = { pInit: 0.3, pLearn: 0.1, pGuess: 0.4, pSlip: 0.4, pForget: 0.2 };
+    expect(masteryCeiling(weak)).toBeCloseTo(Math.sqrt(3 / 7), 9);
+    expect(canReachMastery(weak)).toBe(false);
+    // However long the run of right answers, the posterior stays under that ceiling.
+    expect(bktTrace(weak, Array<boolean>(500).fill(true)).mastery).toBeLessThanOrEqual(Math.sqrt(3 / 7) + 1e-9);
+  });
+
+  it("does not flag a skill that can reach mastery (hand-checked)", () => {
+    // Defaults with pForget 0.05: c/g = 4.5, T = 0.1 + 0.85x; 2.975x² − 2.475x − 0.45 = 0 ⇒ x = 0.985430.
+    expect(masteryCeiling({ ...DEFAULT_BKT_PARAMS, pForget: 0.05 })).toBeCloseTo(0.98543, 5);
+    expect(canReachMastery({ ...DEFAULT_BKT_PARAMS, pForget: 0.05 })).toBe(true);
+    // Without forgetting, enough right answers take anyone to (nearly) certainty.
+    expect(masteryCeiling(DEFAULT_BKT_PARAMS)).toBeCloseTo(1, 9);
+  });
+
+  it("counts the first posterior when it is the highest (a high prior decaying towards a lower fixed point)", () => {
+    // pInit 0.99: after one right answer 0.99·0.6 / (0.594 + 0.004) = 0.993311, above the fixed point √(3/7).
+    const p: BktParams = { pInit: 0.99, pLearn: 0.1, pGuess: 0.4, pSlip: 0.4, pForget: 0.2 };
+    expect(masteryCeiling(p)).toBeCloseTo(0.594 / 0.598, 9);
+  });
+});
+
+describe("bktParamsOf", () => {
+  it("fills a field a stored row lacks with its default and clamps the rest into BKT_BOUNDS", () => {
+    expect(bktParamsOf({ pInit: 0.2, pLearn: 0.9, pGuess: 0.7, pSlip: "x" })).toEqual({
+      pInit: 0.2,
+      pLearn: 0.5,
+      pGuess: 0.499,
+      pSlip: DEFAULT_BKT_PARAMS.pSlip,
+      pForget: 0,
+    });
   });
 });
 
@@ -94,22 +142,34 @@ describe("fitBkt", () => {
     expect(fitBkt([[], []]).params).toEqual(DEFAULT_BKT_PARAMS);
   });
 
-  it("keeps every parameter a probability and guess, slip below 0.5 whatever the data", () => {
+  it("keeps every parameter within BKT_BOUNDS whatever the data", () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 20 }),
         fc.boolean(),
         (sequences, forgetting) => {
           const { params } = fitBkt(sequences, { forgetting, restarts: 2, maxIterations: 30 });
-          for (const value of Object.values(params)) expect(value).toBeGreaterThanOrEqual(0);
-          expect(params.pInit).toBeLessThanOrEqual(1);
-          expect(params.pLearn).toBeLessThanOrEqual(1);
+          for (const key of Object.keys(BKT_BOUNDS) as (keyof BktParams)[]) {
+            const [low, high] = BKT_BOUNDS[key];
+            expect(params[key]).toBeGreaterThanOrEqual(low);
+            expect(params[key]).toBeLessThanOrEqual(high);
+          }
           expect(params.pGuess).toBeLessThan(0.5);
           expect(params.pSlip).toBeLessThan(0.5);
+          expect(params.pLearn + params.pForget).toBeLessThan(1);
           if (!forgetting) expect(params.pForget).toBe(0);
         },
       ),
       { numRuns: 50 },
     );
+  });
+
+  it("holds learn and forget at their bounds on answers that flip every time", () => {
+    // Right, wrong, right, …: unbounded EM explains this as learning and forgetting at every step
+    // (pLearn, pForget → 1), a chain that flips state each response and says nothing about mastery.
+    const flipping = Array.from({ length: 50 }, (_, i) => Array.from({ length: 10 }, (_, t) => (t + i) % 2 === 0));
+    const { params } = fitBkt(flipping, { forgetting: true });
+    expect(params.pLearn).toBeLessThanOrEqual(BKT_BOUNDS.pLearn[1]);
+    expect(params.pForget).toBeLessThanOrEqual(BKT_BOUNDS.pForget[1]);
   });
 });

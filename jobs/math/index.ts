@@ -10,6 +10,7 @@ export * from "./bkt-fit";
 export * from "./course-performance";
 export * from "./distribution";
 export * from "./engagement";
+export * from "./learner-trace";
 export * from "./logistic";
 export * from "./metrics";
 export * from "./projection";

@@ -4,7 +4,7 @@ import { completedSteps, findRun, isFinished } from "../../db/queries/runs";
 import { answerPatternsBySkill, upsertSkillModels } from "../../db/queries/skill-models";
 import type { JobContext } from "../context";
 import { fanOut } from "../fan-out";
-import { fitBkt } from "../math";
+import { fitBkt, NIGHTLY_FIT_OPTIONS } from "../math";
 import type { RunStepMessage } from "../messages";
 import { runOnce } from "../step-runner";
 
@@ -38,7 +38,7 @@ export async function fit(ctx: JobContext, { runId }: RunStepMessage): Promise<v
         answers: [...pattern].map((answer) => answer === "1"),
         weight: learners,
       }));
-      fits.push({ skillId: skill, params: fitBkt(sequences, { restarts: 2, maxIterations: 60 }).params, responses });
+      fits.push({ skillId: skill, params: fitBkt(sequences, NIGHTLY_FIT_OPTIONS).params, responses });
     }
     await upsertSkillModels(ctx.db, run.organizationId!, fits);
     return { skillsFitted: fits.length };
