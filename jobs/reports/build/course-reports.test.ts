@@ -180,7 +180,15 @@ describe("the at-risk report", () => {
 
   it("reads labels, not code names, in the PDF", async () => {
     const text = await pdfText(await renderPdf(model));
-    for (const shown of ["Missed the last assessment", "No recent activity (16 days)", "91 %", "62 %", "Ben", "Ada"])
+    for (const shown of [
+      "Missed the last assessment;",
+      "Time since the last activity (10 % of the course)",
+      "No recent activity (16 days)",
+      "91 %",
+      "62 %",
+      "Ben",
+      "Ada",
+    ])
       expect(text).toContain(shown);
     for (const hidden of ["lastMissed", "sinceActivity", "Cleo", "Finn", "u2"]) expect(text).not.toContain(hidden);
   });

@@ -193,16 +193,59 @@ describe("renderPdf", () => {
     pages.forEach((page, i) => expect(page.items).toContain(`Page ${i + 1} of ${pages.length}`));
   });
 
-  it("truncates long cell text with an ellipsis", async () => {
+  it("wraps long cell text to three lines and truncates the rest with an ellipsis", async () => {
     const model = sampleModel();
     const long = `A remarkably long course title ${"that keeps going ".repeat(30)}END`;
     model.table.rows[0] = { ...model.table.rows[0]!, group: long };
     const { pages } = await parsePdf(await renderPdf(model));
-    const cell = pages.flatMap((p) => p.items).find((s) => s.startsWith("A remarkably long course title"));
-    expect(cell).toBeDefined();
-    expect(cell!.endsWith("…")).toBe(true);
-    expect(cell!.length).toBeLessThan(long.length);
-    expect(cell).not.toContain("END");
+    const items = pages.flatMap((p) => p.items);
+    const first = items.findIndex((s) => s.startsWith("A remarkably long course title"));
+    expect(first).toBeGreaterThan(-1);
+    // The cell's lines come in order in the row's text: the first, then two more whose last ends in "…".
+    const cell = items
+      .slice(first)
+      .filter((s) => /keeps|going|remarkably/.test(s))
+      .slice(0, 3);
+    expect(cell).toHaveLength(3);
+    expect(cell[2]!.endsWith("…")).toBe(true);
+    expect(cell.join(" ").length).toBeLessThan(long.length);
+    expect(items.join(" ")).not.toContain("END");
+  });
+
+  it("shows a learner's factors whole in a narrow column", async () => {
+    const factors = "Missed the last assessment; Time since the last activity (10 % of the course)";
+    const model: ReportModel = {
+      ...sampleModel(),
+      table: {
+        title: "Courses",
+        columns: [
+          { key: "course", label: "Course" },
+          { key: "status_label", label: "Status" },
+          { key: "progress_percent", label: "Progress", format: "percent" },
+          { key: "score_percent", label: "Average score in the period", format: "percent" },
+          { key: "risk_status_label", label: "Risk" },
+          { key: "risk_probability_0_1", label: "At-risk probability", format: "share" },
+          { key: "factors", label: "What raises the risk" },
+          { key: "projected_completion_date", label: "Projected completion" },
+        ],
+        rows: [
+          {
+            course: "TS-101 TypeScript Foundations",
+            status_label: "In progress",
+            progress_percent: 50,
+            score_percent: 72,
+            risk_status_label: "At risk",
+            risk_probability_0_1: 0.83,
+            factors,
+            projected_completion_date: "2026-07-14",
+          },
+        ],
+      },
+    };
+    const { pages } = await parsePdf(await renderPdf(model));
+    const text = pages.at(-1)!.items.join(" ");
+    for (const word of factors.split(" ")) expect(text).toContain(word);
+    expect(text).not.toContain("…");
   });
 
   it("never throws on characters outside WinAnsi: keeps é, replaces ✓ and emoji with ?", async () => {

@@ -16,7 +16,7 @@ export { sanitizeWinAnsi, type TextKit } from "./text";
  * Layout (A4 portrait, points): a title page (title, organisation, scope, period, generation time,
  * key figures, contents); then the charts present, two to a page, drawn as vector graphics
  * (paths, rectangles and text, no images); then the table, which breaks across pages with its
- * header row repeated and long cells truncated with "…". Every page has "Page N of M" in the footer.
+ * header row repeated and long text cells wrapped to three lines, then truncated with "…". Every page has "Page N of M" in the footer.
  *
  * Text: see ./text.ts (the standard fonts draw WinAnsi only).
  *

@@ -1,13 +1,15 @@
 import type { ReportTable, TableCell } from "../model";
 import { formatNumber } from "./format";
-import { CELL_PAD, sum, tableLayout } from "./table-layout";
+import { CELL_PAD, MAX_CELL_LINES, sum, tableLayout } from "./table-layout";
 import { wrap } from "./text";
 import { ACCENT, CONTENT_BOTTOM, CONTENT_LEFT, CONTENT_RIGHT, CONTENT_WIDTH, MUTED, PANEL, RULE, WHITE } from "./theme";
 import type { Align, ContentsEntry, Writer } from "./writer";
 
-/** The table: breaks across pages with its header row repeated, long cells truncated with "…". */
+/** The table: breaks across pages with its header row repeated, long text cells wrapped to three lines, then truncated with "…". */
 
 const ROW_HEIGHT = 16;
+/** The gap between the lines of a wrapped cell. */
+const LINE_GAP = 2.5;
 
 type Column = ReportTable["columns"][number];
 
@@ -66,8 +68,13 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
     w.text("No rows for this period.", CONTENT_LEFT + CELL_PAD, w.y - 16, { size: 8.5, color: MUTED });
     w.y -= ROW_HEIGHT + 4;
   }
-  cells.forEach((row, r) => {
-    if (w.y - ROW_HEIGHT < CONTENT_BOTTOM) {
+  // Text wraps to MAX_CELL_LINES (a learner's factors, a long course title), then is truncated; numbers keep one line.
+  const cellLines = (text: string, i: number) =>
+    numeric[i] ? [text] : wrap(text, w.kit.regular, size, (widths[i] ?? 0) - 2 * CELL_PAD, MAX_CELL_LINES);
+  cells.forEach((cellsOfRow, r) => {
+    const row = cellsOfRow.map(cellLines);
+    const rowHeight = ROW_HEIGHT + (Math.max(1, ...row.map((lines) => lines.length)) - 1) * (size + LINE_GAP);
+    if (w.y - rowHeight < CONTENT_BOTTOM) {
       w.newPage();
       w.text(`${table.title || "Table"} (continued)`, CONTENT_LEFT, w.y - 10, {
         size: 9.5,
@@ -79,9 +86,13 @@ export function drawTable(w: Writer, contents: ContentsEntry[]): void {
       drawHeader();
     }
     const top = w.y;
-    if (r % 2 === 1) w.rect(CONTENT_LEFT, top - ROW_HEIGHT, CONTENT_WIDTH, ROW_HEIGHT, PANEL);
-    row.forEach((text, i) => w.text(text, cellX(i), top - 11, { size, align: align(i), maxWidth: widths[i]! - 2 * CELL_PAD }));
-    w.y = top - ROW_HEIGHT;
+    if (r % 2 === 1) w.rect(CONTENT_LEFT, top - rowHeight, CONTENT_WIDTH, rowHeight, PANEL);
+    row.forEach((lines, i) =>
+      lines.forEach((line, j) =>
+        w.text(line, cellX(i), top - 11 - j * (size + LINE_GAP), { size, align: align(i), maxWidth: (widths[i] ?? 0) - 2 * CELL_PAD }),
+      ),
+    );
+    w.y = top - rowHeight;
   });
   w.line(CONTENT_LEFT, w.y, CONTENT_RIGHT, w.y, RULE, 0.6);
 }
