@@ -135,7 +135,8 @@ describe("report contents", () => {
     const content = await (await fetch((await download("trainer@acme.test", csv.id)).url)).text();
     expect(content).toContain(`'=HYPERLINK`);
     expect(content).not.toMatch(/(^|,|")=HYPERLINK/m);
-    expect(content.slice(1, content.indexOf("\r\n"))).toBe(
+    // Response.text() has dropped the byte order mark.
+    expect(content.slice(0, content.indexOf("\r\n"))).toBe(
       "user_id,learner,course_id,course,status,status_label,progress_percent,score_percent,engagement_0_100,risk_status,risk_status_label,risk_probability_0_1",
     );
   });
