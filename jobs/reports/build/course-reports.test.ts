@@ -104,7 +104,10 @@ const COURSE = [
     inProgress("c1", {
       status: "at_risk",
       probability: 0.62,
-      factors: [{ feature: "sinceActivity", label: "No recent activity", value: 0.18, display: "16 days", contribution: 0.9 }],
+      factors: [
+        { feature: "sinceActivity", label: "No activity for", value: 0.18, display: "16 days", contribution: 0.9 },
+        { feature: "lastMissed", label: "Missed the last assessment", value: 1, display: "yes", contribution: 0.5 },
+      ],
     }),
   ]),
   row("u2", "Ben", "c1", [
@@ -156,10 +159,14 @@ describe("the at-risk report", () => {
       course_id: "c1",
       course: "TS-101 TypeScript Foundations",
       // A factor that lowers the risk (weightedScore, −0.3) is not listed; a duration stored as a share of the course reads as such.
-      factors: "Missed the last assessment; Time since the last activity (10 % of the course)",
+      factors: "Missed the last assessment; No activity for 10 % of the course",
       factor_codes: "lastMissed;sinceActivity",
     });
-    expect(model.table.rows[1]).toMatchObject({ factors: "No recent activity (16 days)", factor_codes: "sinceActivity" });
+    // A flag reads as its label alone ("yes" is not shown).
+    expect(model.table.rows[1]).toMatchObject({
+      factors: "No activity for 16 days; Missed the last assessment",
+      factor_codes: "sinceActivity;lastMissed",
+    });
   });
 
   it("counts learners, at risk (2 of 6 = 33.3 %), withdrawn and completed apart", () => {
@@ -174,7 +181,7 @@ describe("the at-risk report", () => {
     const [header, first] = renderCsv(model).slice(1).split("\r\n");
     expect(header).toBe("user_id,learner,course_id,course,risk_probability_0_1,factors,factor_codes");
     expect(first).toBe(
-      "u2,Ben,c1,TS-101 TypeScript Foundations,0.91,Missed the last assessment; Time since the last activity (10 % of the course),lastMissed;sinceActivity",
+      "u2,Ben,c1,TS-101 TypeScript Foundations,0.91,Missed the last assessment; No activity for 10 % of the course,lastMissed;sinceActivity",
     );
   });
 
@@ -182,8 +189,8 @@ describe("the at-risk report", () => {
     const text = await pdfText(await renderPdf(model));
     for (const shown of [
       "Missed the last assessment;",
-      "Time since the last activity (10 % of the course)",
-      "No recent activity (16 days)",
+      "No activity for 10 % of the course",
+      "No activity for 16 days",
       "91 %",
       "62 %",
       "Ben",

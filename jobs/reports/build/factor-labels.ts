@@ -1,42 +1,43 @@
 /**
  * Human labels for at-risk factors stored without one: rows analysed before `courseRisk` labelled
- * its factors carry only the feature's code name. Durations are stored as shares of the course
- * length (jobs/math/at-risk-features.ts), so they read as such.
+ * its factors carry only the feature's code name. Worded as the labelled ones are, a fact that the
+ * value completes ("No activity for" 10 % of the course); durations are stored as shares of the
+ * course length (jobs/math/at-risk-features.ts), and without the course length read as such.
  */
 
 type Kind = "flag" | "share" | "courseTime" | "count" | "points";
 
 const FACTORS: Record<string, { label: string; kind: Kind }> = {
   noneDue: { label: "Nothing due yet", kind: "flag" },
-  missedShare: { label: "Missed assessments", kind: "share" },
+  missedShare: { label: "Due assessments missed", kind: "share" },
   lastMissed: { label: "Missed the last assessment", kind: "flag" },
-  lateShare: { label: "Assessments submitted late", kind: "share" },
-  lateTime: { label: "Time late on submissions", kind: "courseTime" },
-  earlyTime: { label: "Little time ahead of deadlines", kind: "courseTime" },
+  lateShare: { label: "Submissions past the deadline", kind: "share" },
+  lateTime: { label: "Average delay past the deadline", kind: "courseTime" },
+  earlyTime: { label: "Average time submitted before the deadline", kind: "courseTime" },
   noScore: { label: "No score yet", kind: "flag" },
   weightedScore: { label: "Average score", kind: "share" },
-  scoreTrend: { label: "Scores falling", kind: "points" },
-  earnedShare: { label: "Share of the grade earned so far", kind: "share" },
-  relativeScore: { label: "Scores against the cohort", kind: "points" },
-  aheadCount: { label: "Assessments submitted early", kind: "count" },
-  sinceSubmission: { label: "Time since the last submission", kind: "courseTime" },
-  registration: { label: "Enrolment date", kind: "courseTime" },
+  scoreTrend: { label: "Score change, first to latest", kind: "points" },
+  earnedShare: { label: "Marks earned on due assessments", kind: "share" },
+  relativeScore: { label: "Score against the cohort's mean", kind: "points" },
+  aheadCount: { label: "Assessments submitted before they were due", kind: "count" },
+  sinceSubmission: { label: "No submission for", kind: "courseTime" },
+  registration: { label: "Enrolled after the start by", kind: "courseTime" },
   withdrawn: { label: "Withdrawn", kind: "flag" },
-  priorAttempts: { label: "Earlier attempts at the course", kind: "count" },
-  concurrentCourses: { label: "Courses at the same time", kind: "count" },
-  courseFailRate: { label: "Fail rate of earlier offerings", kind: "share" },
-  activeShare: { label: "Share of days active", kind: "share" },
-  sinceActivity: { label: "Time since the last activity", kind: "courseTime" },
+  priorAttempts: { label: "Earlier attempts at this course", kind: "count" },
+  concurrentCourses: { label: "Courses in progress at once", kind: "count" },
+  courseFailRate: { label: "Earlier offerings not passed", kind: "share" },
+  activeShare: { label: "Days active since the start", kind: "share" },
+  sinceActivity: { label: "No activity for", kind: "courseTime" },
 };
 
 const percent = (value: number) => `${Math.round(value * 100)} %`;
 
 const DISPLAY: Record<Kind, (value: number) => string> = {
-  flag: () => "",
+  flag: () => "yes",
   share: percent,
   courseTime: (value) => `${percent(value)} of the course`,
   count: (value) => String(Math.round(value * 10) / 10),
-  points: (value) => `${value > 0 ? "+" : ""}${Math.round(value * 100)} points`,
+  points: (value) => `${value > 0 ? "+" : value < 0 ? "−" : ""}${Math.abs(Math.round(value * 100))} points`,
 };
 
 /** The label and value as read of a factor stored with its code name only (an unknown code is shown as is). */

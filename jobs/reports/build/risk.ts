@@ -43,9 +43,13 @@ export interface EnrolmentRisk {
   probability: number | null;
   /** The feature names of the factors raising the risk, largest first (for machines). */
   codes: string[];
-  /** The same factors for people: `label (value)`, `; ` between them. */
+  /** The same factors for people ("Missed the last assessment; No activity for 16 days"). */
   text: string;
 }
+
+/** A factor as a fact: its label completed by its value ("No activity for 16 days", "Average score 42 %"); a flag by its label alone. */
+const factorText = (f: { label: string; display: string }) =>
+  f.display === "" || f.display === "yes" ? f.label : `${f.label} ${f.display}`;
 
 /** An enrolment's risk for a report: its status, probability and the factors raising it, labelled. */
 export function enrolmentRisk(entry: { status: string; atRisk: StoredRisk }): EnrolmentRisk {
@@ -64,6 +68,6 @@ export function enrolmentRisk(entry: { status: string; atRisk: StoredRisk }): En
     status,
     probability: stored.probability,
     codes: factors.map((f) => f.feature),
-    text: factors.map((f) => (f.display ? `${f.label} (${f.display})` : f.label)).join("; "),
+    text: factors.map(factorText).join("; "),
   };
 }

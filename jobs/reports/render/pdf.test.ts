@@ -213,7 +213,7 @@ describe("renderPdf", () => {
   });
 
   it("shows a learner's factors whole in a narrow column", async () => {
-    const factors = "Missed the last assessment; Time since the last activity (10 % of the course)";
+    const factors = "Missed the last assessment; No activity for 16 days; Average score 42 %";
     const model: ReportModel = {
       ...sampleModel(),
       table: {
