@@ -125,7 +125,7 @@ describe("learnerMetrics", () => {
 
   it("has no risk for a completed course, and a risk with factors for the one in progress", () => {
     const { courses, atRisk } = learnerMetrics(evidence, new Map(), now);
-    expect(courses.find((c) => c.courseId === done)!.atRisk).toEqual({ probability: 0, factors: [] });
+    expect(courses.find((c) => c.courseId === done)!.atRisk).toEqual({ status: "completed", probability: null, factors: [] });
     const open = courses.find((c) => c.courseId === course)!;
     expect(open.atRisk.probability).toBeGreaterThan(0);
     expect(open.atRisk.probability).toBeLessThan(1);

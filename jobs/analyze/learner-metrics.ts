@@ -15,7 +15,7 @@ import {
   traceLearner,
   WEEK_MS,
 } from "../math";
-import { courseRisk } from "./course-risk";
+import { type CourseRiskContext, courseRisk, EMPTY_RISK_CONTEXT } from "./course-risk";
 import type { LearnerEvidence } from "./evidence";
 
 /** Velocity and mastery look at the collected window; engagement at the recent month. */
@@ -42,7 +42,13 @@ export interface RangeFigures {
  * A learner's analytics (storage layer 2) from everything the services said about them, as of
  * `now`. Pure: the same evidence, models and clock give the same figures.
  */
-export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyMap<string, BktParams>, now: Date) {
+export function learnerMetrics(
+  evidence: LearnerEvidence,
+  skillModels: ReadonlyMap<string, BktParams>,
+  now: Date,
+  /** Each course's cohort figures for the at-risk model (from SQL); a course without one gets none. */
+  riskContexts: ReadonlyMap<string, CourseRiskContext> = new Map(),
+) {
   const to = now.getTime();
   const from = to - ANALYSIS_WINDOW_DAYS * DAY_MS;
   const completions = evidence.enrolments.flatMap((e) => e.unitCompletions.map((u) => ({ courseId: e.courseId, at: u.completedAt })));
@@ -153,7 +159,7 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
       from: to - RECENT_WEEKS * WEEK_MS,
       to,
     }).weekly;
-    const risk = courseRisk(evidence, enrolment, now);
+    const risk = courseRisk(evidence, enrolment, now, riskContexts.get(enrolment.courseId) ?? EMPTY_RISK_CONTEXT);
     return {
       courseId: enrolment.courseId,
       title: evidence.courses.find((c) => c.id === enrolment.courseId)?.title ?? null,
@@ -162,14 +168,20 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
       unitsTotal: enrolment.unitsTotal,
       progress: enrolment.unitsTotal ? round(enrolment.unitsCompleted / enrolment.unitsTotal) : 0,
       averageScore: scores.length ? round(scores.reduce((a, b) => a + b, 0) / scores.length) : null,
-      atRisk: { probability: round(risk.probability), factors: risk.factors },
+      atRisk: {
+        status: risk.status,
+        probability: risk.probability === null ? null : round(risk.probability),
+        factors: risk.factors.map((f) => ({ ...f, value: f.value === null ? null : round(f.value), contribution: round(f.contribution) })),
+      },
       projectedCompletion:
         enrolment.status === "in_progress"
           ? projectCompletion({ asOf: to, unitsRemaining: enrolment.unitsTotal - enrolment.unitsCompleted, recentWeekly: weekly })
           : null,
     };
   });
-  const riskiest = courses.filter((c) => c.status !== "completed").sort((a, b) => b.atRisk.probability - a.atRisk.probability)[0];
+  const riskiest = courses
+    .flatMap((c) => (c.atRisk.probability === null ? [] : [{ ...c, probability: c.atRisk.probability }]))
+    .sort((a, b) => b.probability - a.probability)[0];
 
   return {
     window: { from: new Date(from).toISOString(), to: now.toISOString() },
@@ -211,7 +223,12 @@ export function learnerMetrics(evidence: LearnerEvidence, skillModels: ReadonlyM
     ranges,
     daily: { from: new Date(from).toISOString(), units: dailyUnits },
     courses,
-    atRisk: riskiest ? { courseId: riskiest.courseId, ...riskiest.atRisk } : { courseId: null, probability: 0, factors: [] },
+    // The riskiest scored course; without one, the first course's own status (completed or withdrawn).
+    atRisk: riskiest
+      ? { courseId: riskiest.courseId, ...riskiest.atRisk }
+      : courses[0]
+        ? { courseId: courses[0].courseId, ...courses[0].atRisk }
+        : { courseId: null, status: "not_at_risk" as const, probability: null, factors: [] },
   };
 }
 

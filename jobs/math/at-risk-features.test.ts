@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AT_RISK_FEATURE_NAMES, type AtRiskInput, atRiskFeatures, withCohortScores } from "./at-risk-features";
+import { AT_RISK_FEATURE_NAMES, type AtRiskInput, atRiskFeatures } from "./at-risk-features";
 
 describe("atRiskFeatures", () => {
   // A 100-day course seen at day 50.
@@ -42,7 +42,7 @@ describe("atRiskFeatures", () => {
     // Latest submission day 40 → 10/100 = 0.1 (the cap).
     expect(f.sinceSubmission).toBeCloseTo(0.1, 12);
     expect(f.registration).toBe(-0.2);
-    expect(f).toMatchObject({ withdrawn: 0, priorAttempts: 1, concurrentCourses: 2, courseFailRate: null });
+    expect(f).toMatchObject({ priorAttempts: 1, concurrentCourses: 2, courseFailRate: null });
     // Active days {1, 2, 49} over 50 days; last one 1 day ago.
     expect(f.activeShare).toBeCloseTo(0.06, 12);
     expect(f.sinceActivity).toBeCloseTo(0.01, 12);
@@ -50,7 +50,7 @@ describe("atRiskFeatures", () => {
 
   it("maps missing optional inputs to null (the model's neutral value)", () => {
     const f = atRiskFeatures({ asOfDay: 10, courseLengthDays: 100, assessments: [] });
-    expect(f).toMatchObject({ noneDue: 1, missedShare: 0, lastMissed: 0, noScore: 1, withdrawn: 0, aheadCount: 0 });
+    expect(f).toMatchObject({ noneDue: 1, missedShare: 0, lastMissed: 0, noScore: 1, aheadCount: 0 });
     for (const name of [
       "lateShare",
       "weightedScore",
@@ -64,11 +64,6 @@ describe("atRiskFeatures", () => {
     ] as const) {
       expect(f[name]).toBeNull();
     }
-  });
-
-  it("counts a withdrawal only once it has happened", () => {
-    expect(atRiskFeatures({ ...input, withdrawnDay: 50 }).withdrawn).toBe(1);
-    expect(atRiskFeatures({ ...input, withdrawnDay: 51 }).withdrawn).toBe(0);
   });
 
   it("ignores everything after asOfDay", () => {
@@ -91,17 +86,20 @@ describe("atRiskFeatures", () => {
   });
 });
 
-describe("withCohortScores", () => {
-  it("compares each score with the cohort's mean known score on the same assessment", () => {
+describe("relativeScore", () => {
+  it("compares each known score with the cohort's mean on the same assessment", () => {
     const learner = (score: number, submittedDay: number): AtRiskInput => ({
       asOfDay: 30,
       courseLengthDays: 100,
-      assessments: [{ id: "a", dueDay: 20, weight: 1, submittedDay, score }],
+      assessments: [
+        { id: "a", dueDay: 20, weight: 1, submittedDay, score, cohortMeanScore: 0.7 },
+        { id: "b", dueDay: 25, weight: 1, submittedDay: 25, score: 0.5, cohortMeanScore: null },
+      ],
     });
-    // Known scores 0.6 and 0.8 (the third is submitted after day 30) → mean 0.7.
-    const [first, second, late] = withCohortScores([learner(0.6, 20), learner(0.8, 25), learner(0.1, 40)]).map(atRiskFeatures);
-    expect(first!.relativeScore).toBeCloseTo(-0.1, 12);
-    expect(second!.relativeScore).toBeCloseTo(0.1, 12);
-    expect(late!.relativeScore).toBeNull();
+    // 0.6 − 0.7 and 0.8 − 0.7; "b" has no cohort mean (too small a cohort) and does not count.
+    expect(atRiskFeatures(learner(0.6, 20)).relativeScore).toBeCloseTo(-0.1, 12);
+    expect(atRiskFeatures(learner(0.8, 20)).relativeScore).toBeCloseTo(0.1, 12);
+    // Submitted after day 30: not known yet.
+    expect(atRiskFeatures(learner(0.1, 40)).relativeScore).toBeNull();
   });
 });

@@ -2,13 +2,14 @@ import { mean } from "../../core/domain/stats";
 
 /**
  * The source-neutral description of one learner in one course at one moment, and the features the
- * at-risk model is built on. The OULAD evaluation and the live pipeline both produce an
- * `AtRiskInput`, so the default model fitted on OULAD applies unchanged to the organisation's data.
+ * at-risk model is built on. Only `atRiskInput` in jobs/analyze/course-risk.ts produces one, from
+ * upstream evidence: the live pipeline and the OULAD evaluation (which converts OULAD into that
+ * evidence) share it, so the default model fitted on OULAD applies unchanged to the organisation's data.
  * Days are days since the course start (negative = before it), fractions allowed.
  */
 
 export interface AtRiskAssessment {
-  /** Identifies the assessment across learners (needed by `withCohortScores` only). */
+  /** Identifies the assessment across learners. */
   id?: string;
   /** Deadline; null when the assessment has none (it is then never "due" or "late"). */
   dueDay: number | null;
@@ -18,7 +19,7 @@ export interface AtRiskAssessment {
   submittedDay: number | null;
   /** Score as a share of the maximum, 0..1; null when unknown or not graded. */
   score: number | null;
-  /** Mean score (0..1) of the learner's cohort on it as of `asOfDay`; see `withCohortScores`. */
+  /** Mean score (0..1) of the learner's cohort on it as known at `asOfDay`; null when unknown or the cohort is too small. */
   cohortMeanScore?: number | null;
 }
 
@@ -32,8 +33,6 @@ export interface AtRiskInput {
   activityDays?: readonly number[];
   /** When the learner enrolled; omit when unknown. */
   registrationDay?: number | null;
-  /** When the learner withdrew, if they did (a withdrawal after `asOfDay` is ignored). */
-  withdrawnDay?: number | null;
   /** Earlier attempts at this course; omit when unknown. */
   priorAttempts?: number | null;
   /** Courses studied at the same time, this one included, in standard-course equivalents; omit when unknown. */
@@ -58,7 +57,6 @@ export const AT_RISK_FEATURE_NAMES = [
   "aheadCount",
   "sinceSubmission",
   "registration",
-  "withdrawn",
   "priorAttempts",
   "concurrentCourses",
   "courseFailRate",
@@ -66,6 +64,32 @@ export const AT_RISK_FEATURE_NAMES = [
   "sinceActivity",
 ] as const;
 export type AtRiskFeatureName = (typeof AT_RISK_FEATURE_NAMES)[number];
+
+/**
+ * The direction in which each feature is expected to move the risk (+1: higher value, more risk;
+ * −1: less), where there is one a trainer would take for granted. The fit keeps a feature only if
+ * its coefficient agrees, so an explanation never lists "0 % missed" or "an 89 % average" as a
+ * reason for concern. Features without an obvious direction (nothing due yet, enrolment date) are free.
+ */
+export const AT_RISK_DIRECTION: Partial<Record<AtRiskFeatureName, 1 | -1>> = {
+  missedShare: 1,
+  lastMissed: 1,
+  lateShare: 1,
+  lateTime: 1,
+  earlyTime: -1,
+  noScore: 1,
+  weightedScore: -1,
+  scoreTrend: -1,
+  earnedShare: -1,
+  relativeScore: -1,
+  aheadCount: -1,
+  sinceSubmission: 1,
+  priorAttempts: 1,
+  concurrentCourses: 1,
+  courseFailRate: 1,
+  activeShare: -1,
+  sinceActivity: 1,
+};
 
 /** A feature value, or null when the learner's data cannot say (the model then uses its training mean). */
 export type AtRiskFeatures = Record<AtRiskFeatureName, number | null>;
@@ -75,7 +99,7 @@ export type AtRiskFeatures = Record<AtRiskFeatureName, number | null>;
  * module and a two-week course; beyond a tenth of the course, lateness and silence add little and
  * unbounded values would dominate a linear model.
  */
-const CAP_SHARE = 0.1;
+export const CAP_SHARE = 0.1;
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
@@ -101,8 +125,8 @@ const isKnown = (a: AtRiskAssessment, day: number) => a.submittedDay !== null &&
  *   (0 when missed) / Σ their weights. relativeScore: mean of (score − cohort mean score).
  * - aheadCount: assessments submitted though not yet due.
  * - sinceSubmission: time since the latest submission (or since the later of start and registration).
- * - registration: registrationDay / length in −1..elapsed; withdrawn: 1 if withdrawn by asOfDay;
- *   priorAttempts (capped at 3), concurrentCourses, courseFailRate: as given.
+ * - registration: registrationDay / length in −1..elapsed; priorAttempts (capped at 3),
+ *   concurrentCourses, courseFailRate: as given. (A withdrawn learner is not scored at all.)
  * - activeShare: active days / days since the later of start and registration; sinceActivity:
  *   time since the latest active day.
  */
@@ -153,36 +177,10 @@ export function atRiskFeatures(input: AtRiskInput): AtRiskFeatures {
     aheadCount: submitted.filter((a) => a.dueDay !== null && a.dueDay > day).length,
     sinceSubmission: time(day - lastSubmission),
     registration: input.registrationDay == null ? null : clamp(input.registrationDay / length, -1, day / length),
-    withdrawn: input.withdrawnDay != null && input.withdrawnDay <= day ? 1 : 0,
     priorAttempts: input.priorAttempts == null ? null : Math.min(3, input.priorAttempts),
     concurrentCourses: input.concurrentCourses ?? null,
     courseFailRate: input.courseFailRate ?? null,
     activeShare: activity ? clamp(new Set(activity.map(Math.floor)).size / Math.max(1, day - startedDay), 0, 1) : null,
     sinceActivity: activity ? time(day - (activity.length ? Math.max(...activity) : startedDay)) : null,
   };
-}
-
-/**
- * Fills each assessment's `cohortMeanScore` with the mean known score (submitted by the learner's
- * `asOfDay`) of every learner in `inputs` on the assessment with the same `id` — the cohort
- * context of `relativeScore`, computed the same way by the evaluation and the pipeline.
- */
-export function withCohortScores(inputs: readonly AtRiskInput[]): AtRiskInput[] {
-  const totals = new Map<string, { sum: number; count: number }>();
-  for (const input of inputs) {
-    for (const a of input.assessments) {
-      if (a.id === undefined || a.score === null || !isKnown(a, input.asOfDay)) continue;
-      const total = totals.get(a.id) ?? { sum: 0, count: 0 };
-      total.sum += a.score;
-      total.count++;
-      totals.set(a.id, total);
-    }
-  }
-  return inputs.map((input) => ({
-    ...input,
-    assessments: input.assessments.map((a) => {
-      const total = a.id === undefined ? undefined : totals.get(a.id);
-      return { ...a, cohortMeanScore: total ? total.sum / total.count : null };
-    }),
-  }));
 }

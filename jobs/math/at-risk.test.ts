@@ -72,6 +72,19 @@ describe("predictAtRisk", () => {
     const p = predictAtRisk(model, blank({ missedShare: 1, lateShare: 1, noScore: 1, priorAttempts: 1 }));
     expect(p.factors.map((f) => f.feature)).toEqual(["noScore", "lateShare", "missedShare"]);
   });
+
+  it("lists only the factors that raise the risk", () => {
+    // z = (2, 1): missedShare adds 2, weightedScore −2 (a good score lowers the risk): only missedShare.
+    const p = predictAtRisk({ stages: [stage({})] }, blank({ missedShare: 0.5, weightedScore: 0.75 }));
+    expect(p.factors).toEqual([{ feature: "missedShare", value: 0.5, contribution: 2 }]);
+  });
+
+  it("clips standardised values at ±3 so that an outlier cannot dominate", () => {
+    // missedShare 10 is z = 78, clipped to 3: logit = −1 + 3 = 2 → σ(2) = 0.880797.
+    const p = predictAtRisk({ stages: [stage({})] }, blank({ missedShare: 10 }));
+    expect(p.probability).toBeCloseTo(0.880797, 6);
+    expect(p.factors).toEqual([{ feature: "missedShare", value: 10, contribution: 3 }]);
+  });
 });
 
 describe("fitAtRisk", () => {
@@ -96,6 +109,33 @@ describe("fitAtRisk", () => {
     const p = test.rows.map((r) => predictAtRisk(model, r).probability);
     expect(rocAuc(test.labels, p)).toBeGreaterThan(0.7);
     expect(expectedCalibrationError(p, test.labels)).toBeLessThan(0.05);
+  });
+
+  it("leaves out a feature that hardly varies", () => {
+    const train = synthetic(3000, 5, 0.3);
+    // priorAttempts is 1 for 20 learners of 3000 (0.7 % < 1 %), lateShare varies: only the former is left out.
+    const rows = train.rows.map((row, i) => ({ ...row, priorAttempts: i < 20 ? 1 : 0 }));
+    const [s] = fitAtRisk(rows, train.labels, { signConsistent: false }).stages;
+    expect(s!.features).toEqual(["missedShare", "lateShare", "weightedScore"]);
+    const [kept] = fitAtRisk(
+      rows.map((row, i) => ({ ...row, priorAttempts: i < 40 ? 1 : 0 })),
+      train.labels,
+      { signConsistent: false },
+    ).stages;
+    expect(kept!.features).toContain("priorAttempts");
+  });
+
+  it("leaves out a feature whose effect contradicts its stated direction", () => {
+    // Learners with more earlier attempts fail less here, against AT_RISK_DIRECTION (+1).
+    const random = seededRandom(6);
+    const rows = Array.from({ length: 3000 }, () =>
+      blank({ elapsed: 0.3, missedShare: random(), priorAttempts: Math.floor(random() * 3) }),
+    );
+    const labels = rows.map((r) => random() < 1 / (1 + Math.exp(-(-1 + 4 * r.missedShare! - r.priorAttempts!))));
+    expect(fitAtRisk(rows, labels).stages[0]!.features).toEqual(["missedShare"]);
+    const free = fitAtRisk(rows, labels, { signConsistent: false }).stages[0]!;
+    expect(free.features).toEqual(["missedShare", "priorAttempts"]);
+    expect(free.coefficients[1]).toBeLessThan(0);
   });
 
   it("fits one stage per key, ordered by elapsed share", () => {
@@ -130,7 +170,8 @@ describe("DEFAULT_AT_RISK_MODEL", () => {
     });
     const risk = predictAtRisk(DEFAULT_AT_RISK_MODEL, stopped);
     expect(risk.probability).toBeGreaterThan(predictAtRisk(DEFAULT_AT_RISK_MODEL, steady).probability + 0.3);
-    expect(risk.factors).toHaveLength(3);
+    expect(risk.factors.length).toBeGreaterThan(0);
+    for (const factor of risk.factors) expect(factor.contribution).toBeGreaterThan(0);
   });
 
   it("gives a probability for any features", () => {

@@ -1,12 +1,25 @@
-import { AT_RISK_FEATURE_NAMES, type AtRiskFeatureName, type AtRiskFeatures } from "./at-risk-features";
+import { AT_RISK_DIRECTION, AT_RISK_FEATURE_NAMES, type AtRiskFeatureName, type AtRiskFeatures } from "./at-risk-features";
 import { fitLogistic, sigmoid } from "./logistic";
 import { seededRandom } from "./random";
 
 /**
+ * A standardised value beyond ±3 standard deviations counts as ±3: a learner far outside the
+ * training range (a 40-day delay where OULAD's delays are a day or two) would otherwise move the
+ * linear logit without bound and dominate the explanation by accident.
+ */
+export const Z_CLIP = 3;
+
+/**
+ * A feature is left out of a stage when fewer than this share of its training rows differ from its
+ * most common value: its scale is then tiny and its coefficient rests on a handful of learners.
+ */
+export const MIN_VARIED_SHARE = 0.01;
+
+/**
  * One calibrated logistic regression of P(fail / not complete), fitted at one point of the course
- * (`elapsed`, the share of the course elapsed). Features are standardised ((x − mean) / scale; a
- * null becomes the training mean, i.e. contributes nothing), combined linearly, and the logit is
- * recalibrated by Platt scaling: p = σ(slope · logit + intercept).
+ * (`elapsed`, the share of the course elapsed). Features are standardised (z = (x − mean) / scale,
+ * clipped to ±Z_CLIP; a null becomes the training mean, i.e. contributes nothing), combined
+ * linearly, and the logit is recalibrated by Platt scaling: p = σ(slope · logit + intercept).
  */
 export interface AtRiskStage {
   elapsed: number;
@@ -25,11 +38,14 @@ export interface AtRiskStage {
  */
 export interface AtRiskModel {
   stages: AtRiskStage[];
+  /** Probability from which an enrolment is flagged at risk (chosen with the model; see at-risk-model.ts). */
+  threshold?: number;
   /** What the model was fitted on, for the record. */
   trainedOn?: string;
 }
 
-export interface AtRiskFactor {
+/** A feature's share of a prediction (labelled for people by `describeFactor`). */
+export interface AtRiskContribution {
   feature: AtRiskFeatureName;
   /** The learner's feature value (null when unknown). */
   value: number | null;
@@ -39,14 +55,15 @@ export interface AtRiskFactor {
 
 export interface AtRiskPrediction {
   probability: number;
-  /** The three features raising the risk most, largest contribution first. */
-  factors: AtRiskFactor[];
+  /** At most three features raising the risk (contribution > 0), largest first. */
+  factors: AtRiskContribution[];
 }
 
 function standardise(stage: Pick<AtRiskStage, "features" | "means" | "scales">, features: AtRiskFeatures): number[] {
   return stage.features.map((name, j) => {
     const value = features[name];
-    return value === null || value === undefined ? 0 : (value - stage.means[j]!) / stage.scales[j]!;
+    if (value === null || value === undefined) return 0;
+    return Math.min(Z_CLIP, Math.max(-Z_CLIP, (value - stage.means[j]!) / stage.scales[j]!));
   });
 }
 
@@ -83,16 +100,22 @@ export function predictAtRisk(model: AtRiskModel, features: AtRiskFeatures): AtR
   for (const [name, term] of b.contributions) contributions.set(name, (contributions.get(name) ?? 0) + w * term);
   const factors = [...contributions]
     .map(([feature, contribution]) => ({ feature, value: features[feature] ?? null, contribution }))
+    .filter((f) => f.contribution > 0)
     .sort((x, y) => y.contribution - x.contribution || x.feature.localeCompare(y.feature))
     .slice(0, 3);
   return { probability: sigmoid((1 - w) * a.logit + w * b.logit), factors };
 }
 
 export interface FitAtRiskOptions {
-  /** Features to use; default every feature but `elapsed` with non-null, non-constant values. */
+  /** Features to use; default every feature but `elapsed` that varies (see MIN_VARIED_SHARE). */
   features?: readonly AtRiskFeatureName[];
   /** L2 penalty of the logistic regression on standardised features. Default 1. */
   l2?: number;
+  /**
+   * Leave out features whose coefficient contradicts AT_RISK_DIRECTION (default true), so that every
+   * listed factor reads the way a person expects ("0 % missed" never raises the risk).
+   */
+  signConsistent?: boolean;
   /** Folds of the cross-fitting that yields the out-of-fold logits for the calibration. Default 5. */
   folds?: number;
   seed?: number;
@@ -102,13 +125,20 @@ function columnStats(rows: readonly AtRiskFeatures[], name: AtRiskFeatureName) {
   const values = rows.map((r) => r[name]).filter((v): v is number => v !== null && v !== undefined);
   const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length);
-  return { count: values.length, mean, scale: Math.sqrt(variance) };
+  const frequency = new Map<number, number>();
+  for (const v of values) frequency.set(v, (frequency.get(v) ?? 0) + 1);
+  const mode = Math.max(0, ...frequency.values());
+  const varied = values.length ? (values.length - mode) / values.length : 0;
+  return { count: values.length, mean, scale: Math.sqrt(variance), varied };
 }
 
 /**
  * Fits one stage on learners' features taken at about the same elapsed share (label true =
  * failed / did not complete):
- * 1. standardise each feature by its mean and standard deviation over the rows (nulls excluded);
+ * 1. keep the features that vary (at least MIN_VARIED_SHARE of the non-null rows away from the
+ *    most common value) and standardise each by its mean and standard deviation over the rows
+ *    (nulls excluded), clipping z to ±Z_CLIP; then leave out, one at a time, features whose
+ *    coefficient on all rows has the sign opposite to AT_RISK_DIRECTION;
  * 2. cross-fit the L2 logistic regression over `folds` random folds for an out-of-fold logit per
  *    row, and fit Platt's σ(a·logit + b) on those: the calibration is learnt on data the
  *    regression did not see, while no row is held out of the final fit;
@@ -118,13 +148,33 @@ export function fitAtRiskStage(rows: readonly AtRiskFeatures[], labels: readonly
   const { l2 = 1, folds = 5, seed = 1 } = options;
   if (!rows.length || rows.length !== labels.length) throw new RangeError("fitAtRiskStage needs one label per row and at least one row");
   const stats = new Map(AT_RISK_FEATURE_NAMES.map((name) => [name, columnStats(rows, name)]));
-  const features = (
-    options.features ??
-    AT_RISK_FEATURE_NAMES.filter((name) => name !== "elapsed" && stats.get(name)!.count > 0 && stats.get(name)!.scale > 1e-9)
-  ).slice();
-  const means = features.map((name) => stats.get(name)!.mean);
-  const scales = features.map((name) => stats.get(name)!.scale || 1);
-  const x = rows.map((row) => standardise({ features, means, scales }, row));
+  const statsOf = (name: AtRiskFeatureName) => stats.get(name) ?? { count: 0, mean: 0, scale: 0, varied: 0 };
+  const design = (features: AtRiskFeatureName[]) => {
+    const means = features.map((name) => statsOf(name).mean);
+    const scales = features.map((name) => statsOf(name).scale || 1);
+    return { means, scales, x: rows.map((row) => standardise({ features, means, scales }, row)) };
+  };
+  let features: AtRiskFeatureName[] = [
+    ...(options.features ??
+      AT_RISK_FEATURE_NAMES.filter((name) => {
+        const column = statsOf(name);
+        return name !== "elapsed" && column.scale > 1e-9 && column.varied >= MIN_VARIED_SHARE;
+      })),
+  ];
+  // Sign consistency: while a feature's coefficient contradicts its stated direction (a collinear
+  // partner took its effect), drop the most contradicting one and refit.
+  if (options.signConsistent ?? true) {
+    for (;;) {
+      const fit = fitLogistic(design(features).x, labels, { l2 });
+      const wrong = features
+        .map((name, j) => ({ name, by: -(AT_RISK_DIRECTION[name] ?? 0) * (fit.coefficients[j] ?? 0) }))
+        .filter((f) => f.by > 0)
+        .sort((a, b) => b.by - a.by)[0];
+      if (!wrong) break;
+      features = features.filter((name) => name !== wrong.name);
+    }
+  }
+  const { means, scales, x } = design(features);
 
   const random = seededRandom(seed);
   const fold = rows.map(() => Math.floor(random() * folds));
@@ -164,9 +214,9 @@ export function fitAtRiskStage(rows: readonly AtRiskFeatures[], labels: readonly
 export function fitAtRisk(
   rows: readonly AtRiskFeatures[],
   labels: readonly boolean[],
-  options: FitAtRiskOptions & { stageKeys?: readonly (string | number)[]; trainedOn?: string } = {},
+  options: FitAtRiskOptions & { stageKeys?: readonly (string | number)[]; trainedOn?: string; threshold?: number } = {},
 ): AtRiskModel {
-  const { stageKeys, trainedOn, ...stageOptions } = options;
+  const { stageKeys, trainedOn, threshold, ...stageOptions } = options;
   const groups = new Map<string | number, number[]>();
   rows.forEach((_, i) => {
     const key = stageKeys?.[i] ?? 0;
@@ -183,5 +233,5 @@ export function fitAtRisk(
       ),
     )
     .sort((a, b) => a.elapsed - b.elapsed);
-  return trainedOn ? { stages, trainedOn } : { stages };
+  return { stages, ...(threshold === undefined ? {} : { threshold }), ...(trainedOn ? { trainedOn } : {}) };
 }
