@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNeonHttp } from "../../dev/neon-http/server";
 import type { PostgresHandle } from "../../dev/postgres";
 import type { StandIn } from "../../dev/stand-in";
+import { cohortMeanScores, courseFailRate } from "../../jobs/analyze/course-risk";
 import { startTestPostgres } from "../../test/postgres";
 import { createDatabase, type Database } from "../client";
 import { applyMigrations } from "../migrate";
@@ -213,6 +214,31 @@ describe("the cohort context, computed in SQL from a run's snapshots", () => {
       { course_id: C2, learners: 1 },
       { course_id: C1, learners: 6 },
     ]);
+  });
+
+  it("agrees with the TypeScript definitions the evaluation runs (jobs/analyze/course-risk.ts)", async () => {
+    for (const minGroupSize of [3, 5, 6, 7]) {
+      const { org, run } = await organizationRun(`cohort-ts-${minGroupSize}`, minGroupSize);
+      await sixLearners(org, run);
+      await refreshCohortContext(db, org, run);
+      const sql = plain(await cohortContextOf(db, org, [C1, C2]));
+      for (const [course, history] of [
+        [C1, C1_HISTORY],
+        [C2, C2_HISTORY],
+      ] as const) {
+        const attempts = L.flatMap((learnerId) =>
+          (SCORES[learnerId] ?? [])
+            .filter(([assessment]) => (assessment === A4) === (course === C2))
+            .map(([assessmentId, score, maxScore]) => ({ learnerId, assessmentId, submittedAt: "2026-02-01T10:30:00Z", score, maxScore })),
+        );
+        const means = Object.fromEntries(cohortMeanScores(attempts, new Date("2026-03-01T00:00:00Z"), minGroupSize));
+        expect(Object.keys(sql[course]!.means).sort()).toEqual(Object.keys(means).sort());
+        for (const [assessment, mean] of Object.entries(means)) expect(sql[course]!.means[assessment]).toBeCloseTo(mean, 12);
+        const failRate = courseFailRate(history, minGroupSize);
+        if (failRate === null) expect(sql[course]!.failRate).toBeNull();
+        else expect(sql[course]!.failRate).toBeCloseTo(failRate, 12);
+      }
+    }
   });
 
   it("follows the organisation's own minimum group size", async () => {
