@@ -64,6 +64,48 @@ describe("the nightly run", () => {
       0,
     );
 
+    // The cohort context of Acme's courses, from this night's snapshots (which the finished run deleted):
+    // a mean per assessment only where at least 5 learners submitted it, fail rates of earlier offerings.
+    const cohorts = (
+      await db.client.query(
+        `select c.learners, c.course_fail_rate, m.value::float8 as mean
+         from course_cohort_context c left join jsonb_each(c.assessment_means) m on true where c.organization_id = $1`,
+        [org],
+      )
+    ).rows as { learners: number; course_fail_rate: number | null; mean: number | null }[];
+    const means = cohorts.flatMap(({ mean, learners }) => (mean === null ? [] : [{ mean, learners }]));
+    expect(means.length).toBeGreaterThan(0);
+    expect(means.every(({ mean, learners }) => mean > 0 && mean <= 1 && learners >= 5)).toBe(true);
+    expect(cohorts.some((row) => row.course_fail_rate !== null)).toBe(true);
+    expect(
+      await db.count("source_snapshots", "run_id = (select id from pipeline_runs where parent_run_id = $1 and scope_id = $2)", [
+        nightly.id,
+        org,
+      ]),
+    ).toBe(0);
+
+    // The organisation's at-risk share counts learners with an enrolment flagged at_risk (the stored
+    // status, not a probability cut), and no withdrawn or completed enrolment is ever flagged.
+    const shares = (
+      await db.client.query(
+        `select (a.metrics #>> '{ranges,30d,atRiskShare}')::float8 as stored,
+                (select avg((exists (select 1 from jsonb_array_elements(la.metrics->'courses') c
+                                     where c #>> '{atRisk,status}' = 'at_risk'))::int)::float8
+                 from learner_analytics la where la.organization_id = $1) as flagged
+         from aggregate_metrics a where a.organization_id = $1 and a.level = 'organization' and a.run_id is not null`,
+        [org],
+      )
+    ).rows[0];
+    expect(shares.flagged).toBeGreaterThan(0);
+    expect(shares.stored).toBeCloseTo(shares.flagged, 4);
+    expect(
+      await db.count(
+        "learner_analytics la, jsonb_array_elements(la.metrics->'courses') c",
+        "la.organization_id = $1 and c->>'status' in ('withdrawn', 'completed') and c #>> '{atRisk,status}' = 'at_risk'",
+        [org],
+      ),
+    ).toBe(0);
+
     // Globex has two people: below the minimum group size, so none of its groups is stored.
     expect(await db.count("aggregate_metrics", "organization_id = $1", [organization("globex")])).toBe(0);
 
