@@ -29,13 +29,13 @@ export async function writeAggregates(
               (l.metrics #>> array['ranges', r.range, 'engagement', 'score'])::numeric as engagement,
               (l.metrics #>> '{mastery,overall}')::numeric as mastery,
               (l.metrics #>> array['ranges', r.range, 'unitsPerWeek'])::numeric as velocity,
-              (l.metrics #>> '{atRisk,probability}')::numeric as at_risk
+              (coalesce(l.metrics #>> '{atRisk,status}', '') = 'at_risk')::int as at_risk
        from latest l cross join ranges r
      ),
      course_rows as (
        -- A learner counts once per course, also when listed twice in their courses.
        select distinct on (l.user_id, r.range, c->>'courseId') l.user_id, r.range, c->>'courseId' as course_id, (c->>'progress')::numeric as progress,
-              c->>'status' as status, (c #>> '{atRisk,probability}')::numeric as at_risk,
+              c->>'status' as status, (coalesce(c #>> '{atRisk,status}', '') = 'at_risk')::int as at_risk,
               (rc->>'averageScore')::numeric as average_score, (rc->>'completed')::boolean as completed_in_range
        from latest l cross join ranges r, jsonb_array_elements(l.metrics->'courses') c
        left join lateral (
