@@ -747,30 +747,25 @@ export interface components {
             } | null;
             /** @description Only with includePredictions=true */
             predictions?: {
+                /** @description The learner's enrolment with the highest probability among those scored (not withdrawn or completed); courseId, status and probability null when there is none */
                 atRisk: {
-                    /** @description A probability, 4 decimals */
-                    probability: number;
-                    factors: {
-                        feature: string;
-                        value: number | null;
-                        contribution: number;
-                    }[];
                     /** Format: uuid */
                     courseId: string | null;
+                    /**
+                     * @description at_risk: predicted not to complete, the probability at or above the at-risk model's threshold (AT_RISK_THRESHOLD, chosen on OULAD 2013J as the README's model section states); not_at_risk: below it; withdrawn, completed: the enrolment has ended, so it is not scored
+                     * @enum {string|null}
+                     */
+                    status: "at_risk" | "not_at_risk" | "withdrawn" | "completed" | null;
+                    /** @description The probability of not completing the course, 4 decimals; null for withdrawn and completed enrolments */
+                    probability: number | null;
+                    /** @description At most three factors that raise the risk, largest first; none for withdrawn and completed enrolments */
+                    factors: components["schemas"]["AtRiskFactor"][];
                 };
                 courses: {
                     /** Format: uuid */
                     courseId: string;
                     title: string | null;
-                    atRisk: {
-                        /** @description A probability, 4 decimals */
-                        probability: number;
-                        factors: {
-                            feature: string;
-                            value: number | null;
-                            contribution: number;
-                        }[];
-                    };
+                    atRisk: components["schemas"]["AtRisk"];
                     projectedCompletion: {
                         date: string;
                         weeksRemaining: number;
@@ -780,6 +775,38 @@ export interface components {
                     } | null;
                 }[];
             };
+        };
+        AtRiskFactor: {
+            /**
+             * @description The model's name of the factor (stable, for programs)
+             * @example sinceActivity
+             */
+            feature: string;
+            /**
+             * @description What the factor says about the learner, for people
+             * @example No activity for
+             */
+            label: string;
+            /** @description The model's value of the factor, 4 decimals (null when unknown) */
+            value: number | null;
+            /**
+             * @description The value in the label's units
+             * @example 16 days
+             */
+            display: string;
+            /** @description How much the factor raises the risk (its share of the logit), 4 decimals; always above 0 */
+            contribution: number;
+        };
+        AtRisk: {
+            /**
+             * @description at_risk: predicted not to complete, the probability at or above the at-risk model's threshold (AT_RISK_THRESHOLD, chosen on OULAD 2013J as the README's model section states); not_at_risk: below it; withdrawn, completed: the enrolment has ended, so it is not scored
+             * @enum {string}
+             */
+            status: "at_risk" | "not_at_risk" | "withdrawn" | "completed";
+            /** @description The probability of not completing the course, 4 decimals; null for withdrawn and completed enrolments */
+            probability: number | null;
+            /** @description At most three factors that raise the risk, largest first; none for withdrawn and completed enrolments */
+            factors: components["schemas"]["AtRiskFactor"][];
         };
         TrainerAnalytics: {
             subject: {
@@ -914,17 +941,14 @@ export interface components {
                         p90: number;
                     } | null;
                 };
+                /** @description The course's learners with status at_risk (never withdrawn or completed ones), highest probability first */
                 atRiskLearners: {
                     /** Format: uuid */
                     userId: string;
                     name: string;
                     /** @description A probability, 4 decimals */
                     probability: number;
-                    factors: {
-                        feature: string;
-                        value: number | null;
-                        contribution: number;
-                    }[];
+                    factors: components["schemas"]["AtRiskFactor"][];
                 }[];
             }[];
         };

@@ -174,11 +174,11 @@ function trainerView(b: Body): HTMLElement[] {
       histogram.box,
       el("h3", {}, "At-risk learners"),
       table(
-        ["learner", "probability", "factors"],
+        ["learner", "chance of not completing", "what raises it"],
         course.atRiskLearners.map((l: Body) => [
           l.name,
           pct(l.probability),
-          l.factors.map((f: Body) => `${f.feature} ${f.contribution >= 0 ? "+" : ""}${f.contribution}`).join(", "),
+          l.factors.map((f: Body) => `${f.label}: ${f.display}`).join("; "),
         ]),
       ),
     );

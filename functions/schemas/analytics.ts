@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { TIME_RANGES } from "../../core/domain/time-range";
+import type { CourseRisk } from "../../jobs/analyze/course-risk";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { booleanFlag } from "./common";
 
@@ -52,8 +53,36 @@ const provenance = {
 
 const seriesPoint = z.object({ date: z.string().openapi({ description: "First day of the bucket (UTC)" }), units: z.number() });
 
-const factor = z.object({ feature: z.string(), value: z.number().nullable(), contribution: z.number() });
-const atRisk = z.object({ probability, factors: z.array(factor) });
+/** What a prediction says of an enrolment: only in-progress (or not started) ones are scored. */
+const AT_RISK_STATUSES = ["at_risk", "not_at_risk", "withdrawn", "completed"] as const satisfies readonly CourseRisk["status"][];
+
+const factor = z
+  .object({
+    feature: z.string().openapi({ description: "The model's name of the factor (stable, for programs)", example: "sinceActivity" }),
+    label: z.string().openapi({ description: "What the factor says about the learner, for people", example: "No activity for" }),
+    value: z.number().nullable().openapi({ description: "The model's value of the factor, 4 decimals (null when unknown)" }),
+    display: z.string().openapi({ description: "The value in the label's units", example: "16 days" }),
+    contribution: z
+      .number()
+      .positive()
+      .openapi({ description: "How much the factor raises the risk (its share of the logit), 4 decimals; always above 0" }),
+  })
+  .openapi("AtRiskFactor");
+const factors = z.array(factor);
+const riskStatus = z.enum(AT_RISK_STATUSES).openapi({
+  description:
+    "at_risk: predicted not to complete, the probability at or above the at-risk model's threshold (AT_RISK_THRESHOLD, chosen on OULAD 2013J as the README's model section states); not_at_risk: below it; withdrawn, completed: the enrolment has ended, so it is not scored",
+});
+const risk = {
+  status: riskStatus,
+  probability: probability
+    .nullable()
+    .openapi({ description: "The probability of not completing the course, 4 decimals; null for withdrawn and completed enrolments" }),
+  factors: factors.openapi({
+    description: "At most three factors that raise the risk, largest first; none for withdrawn and completed enrolments",
+  }),
+};
+const atRisk = z.object(risk).openapi("AtRisk");
 const projection = z
   .object({ date: z.string(), weeksRemaining: z.number(), rate: z.number(), earliest: z.string(), latest: z.string().nullable() })
   .nullable();
@@ -102,7 +131,10 @@ export const learnerAnalyticsSchema = z
       .nullable(),
     predictions: z
       .object({
-        atRisk: atRisk.extend({ courseId: z.uuid().nullable() }),
+        atRisk: z.object({ courseId: z.uuid().nullable(), ...risk, status: riskStatus.nullable() }).openapi({
+          description:
+            "The learner's enrolment with the highest probability among those scored (not withdrawn or completed); courseId, status and probability null when there is none",
+        }),
         courses: z.array(z.object({ courseId: z.uuid(), title: z.string().nullable(), atRisk, projectedCompletion: projection })),
       })
       .optional()
@@ -143,7 +175,9 @@ export const trainerAnalyticsSchema = z
           unitsPerWeek: rate.nullable().openapi({ description: "Units completed per learner per week in the window" }),
         }),
         scoreDistribution: distribution,
-        atRiskLearners: z.array(z.object({ userId: z.uuid(), name: z.string(), probability, factors: z.array(factor) })),
+        atRiskLearners: z.array(z.object({ userId: z.uuid(), name: z.string(), probability, factors })).openapi({
+          description: "The course's learners with status at_risk (never withdrawn or completed ones), highest probability first",
+        }),
       }),
     ),
   })

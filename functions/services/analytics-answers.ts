@@ -17,7 +17,16 @@ import { rangeFigures, storedLearnerMetrics } from "../../jobs/analyze/learner-m
 import type { Caller } from "../auth/access-token";
 import { assertCanAccess } from "../auth/policy";
 import type { learnerQuery, organizationQuery, trainerQuery } from "../schemas/analytics";
-import { countSources, isAnalysed, learnerView, organizationView, type Pending, pendingLearner, trainerView } from "./analytics-views";
+import {
+  countSources,
+  hasRiskStatus,
+  isAnalysed,
+  learnerView,
+  organizationView,
+  type Pending,
+  pendingLearner,
+  trainerView,
+} from "./analytics-views";
 import type { Clients } from "./clients";
 import { describeRun, type RunRequest, requestRun } from "./runs";
 import type { Built } from "./serve-cached";
@@ -62,11 +71,14 @@ async function queueUnlessRecent(clients: Clients, env: Env, request: RunRequest
   return queue(clients, env, request);
 }
 
-/** A learner's answer from their latest analytics; without any (or only from before ranges were stored), pending with a queued run. */
+/**
+ * A learner's answer from their latest analytics; without any (or only from before ranges or
+ * at-risk statuses were stored), pending with a queued run.
+ */
 export async function learnerAnswer(clients: Clients, env: Env, caller: Caller, userId: string, query: LearnerQuery): Promise<Built> {
   const row = await latestLearnerAnalytics(clients.db, userId);
   const metrics = row ? storedLearnerMetrics(row.metrics) : null;
-  if (row && metrics && rangeFigures(metrics, query.timeRange)) {
+  if (row && metrics && rangeFigures(metrics, query.timeRange) && hasRiskStatus(metrics)) {
     return { body: learnerView(userId, { ...row, metrics }, query.timeRange, query.includePredictions), cacheable: true };
   }
   const pending = await queue(clients, env, { organizationId: caller.organizationId, scope: "user", scopeId: userId });

@@ -3,6 +3,7 @@ import { DECIMALS, roundOrNull, roundTo } from "../../core/domain/numbers";
 import { mean } from "../../core/domain/stats";
 import { DAY_MS } from "../../core/domain/time";
 import { seriesStep, TIME_RANGE_DAYS, type TimeRange } from "../../core/domain/time-range";
+import type { CourseRisk } from "../../jobs/analyze/course-risk";
 import { ANALYSIS_WINDOW_DAYS, type LearnerMetrics, rangeFigures } from "../../jobs/analyze/learner-metrics";
 import { type GroupFigures, groupFigures } from "../../jobs/analyze/stored-aggregates";
 import { SERVICES } from "../../jobs/collect/contracts";
@@ -22,23 +23,36 @@ export interface Pending {
   retryAfterSeconds: number;
 }
 
-/** Trainers see a learner as at risk from this probability on. */
-const AT_RISK_FROM = 0.5;
-
 const p4 = (value: number) => roundTo(value, DECIMALS.probability);
 const share = (value: number | null) => roundOrNull(value, DECIMALS.share);
 
-type Risk = { probability: number; factors: { feature: string; value: number | null; contribution: number }[] };
-/** An at-risk estimate as the API shows it: probability and each factor's value and contribution to 4 decimals. */
+/** A stored at-risk estimate (jobs/analyze/course-risk.ts `CourseRisk`, as JSON; the learner's riskiest has status null when no course is scored). */
+type Risk = {
+  status: CourseRisk["status"] | null;
+  probability: number | null;
+  factors: { feature: string; label: string; value: number | null; display: string; contribution: number }[];
+};
+/**
+ * An at-risk estimate as the API shows it: probability, and each factor's value and contribution,
+ * to 4 decimals. A factor whose contribution rounds to 0 does not visibly raise the risk: left out.
+ */
 const riskView = <R extends Risk>(risk: R): R => ({
   ...risk,
-  probability: p4(risk.probability),
-  factors: risk.factors.map((factor) => ({
-    ...factor,
-    value: roundOrNull(factor.value, DECIMALS.probability),
-    contribution: p4(factor.contribution),
-  })),
+  probability: roundOrNull(risk.probability, DECIMALS.probability),
+  factors: risk.factors
+    .map((factor) => ({ ...factor, value: roundOrNull(factor.value, DECIMALS.probability), contribution: p4(factor.contribution) }))
+    .filter((factor) => factor.contribution > 0),
 });
+
+/**
+ * Whether a row's predictions carry the at-risk status and labelled factors. Rows analysed before
+ * them hold another model's probabilities under another threshold, with factors named in code: they
+ * are read as not analysed (like rows from before ranges were stored), so a run replaces them
+ * rather than the old figures being shown under the new meaning. Rows are kept 7 days and every
+ * learner is analysed each night, so this lasts one night at most.
+ */
+export const hasRiskStatus = (metrics: LearnerMetrics): boolean =>
+  metrics.courses.every((course) => typeof (course.atRisk as Partial<Risk>).status === "string");
 
 /** Per service, how many of the subjects' analytics it contributed to. */
 export function countSources(metrics: LearnerMetrics[]): Sources {
@@ -170,9 +184,9 @@ export type EnrolledRow = {
 };
 type Analysed = EnrolledRow & { metrics: LearnerMetrics; computedAt: Date; runId: string };
 
-/** A row counts as analysed once it holds the per-range figures every answer reads. */
+/** A row counts as analysed once it holds the per-range figures and the at-risk statuses every answer reads. */
 export const isAnalysed = (row: EnrolledRow, range: TimeRange): row is Analysed =>
-  row.metrics !== null && rangeFigures(row.metrics, range) !== null;
+  row.metrics !== null && rangeFigures(row.metrics, range) !== null && hasRiskStatus(row.metrics);
 
 /** A trainer's answer: per course they teach, performance over the range, score distribution and at-risk learners. */
 export function trainerView(
@@ -247,9 +261,11 @@ function courseView(course: { id: string; code: string; title: string }, rows: E
       },
     },
     atRiskLearners: entries
-      .filter(({ entry }) => entry.status !== "completed" && entry.atRisk.probability >= AT_RISK_FROM)
-      .sort((a, b) => b.entry.atRisk.probability - a.entry.atRisk.probability)
-      .map(({ row, entry }) => ({ userId: row.userId, name: row.name, ...riskView(entry.atRisk) })),
+      .flatMap(({ row, entry }) => {
+        const { status, probability, factors } = riskView(entry.atRisk);
+        return status === "at_risk" && probability !== null ? [{ userId: row.userId, name: row.name, probability, factors }] : [];
+      })
+      .sort((a, b) => b.probability - a.probability || a.name.localeCompare(b.name)),
   };
 }
 

@@ -150,6 +150,43 @@ describe("every endpoint's body validates against its own schema", () => {
     expect(body.courses[0]!.scoreDistribution.histogram).toHaveLength(10);
   });
 
+  it("at risk: a status per enrolment, no prediction for ended ones, only factors that raise the risk and each with a label", async () => {
+    const learner = learnerAnalyticsSchema.parse(
+      await readJson(
+        await get("trainer@acme.test", `/api/v1/analytics/learner?userId=${demoUser("learner@acme.test").id}&includePredictions=true`),
+      ),
+    );
+    const trainer = trainerAnalyticsSchema.parse(await readJson(await get("trainer@acme.test", "/api/v1/analytics/trainer")));
+    const estimates = [...(learner.predictions?.courses.map((c) => c.atRisk) ?? []), learner.predictions!.atRisk];
+    for (const estimate of estimates) {
+      if (estimate.status === "withdrawn" || estimate.status === "completed")
+        expect(estimate).toMatchObject({ probability: null, factors: [] });
+      expect(estimate.factors.length).toBeLessThanOrEqual(3);
+      for (const factor of estimate.factors) {
+        expect(factor.contribution).toBeGreaterThan(0);
+        expect(factor.label).not.toBe(factor.feature);
+        expect(factor.display.length).toBeGreaterThan(0);
+      }
+      expect(estimate.factors.map((f) => f.contribution)).toEqual(estimate.factors.map((f) => f.contribution).sort((a, b) => b - a));
+    }
+    // The demo designs learners who fail: some are listed.
+    expect(trainer.courses.some((course) => course.atRiskLearners.length > 0)).toBe(true);
+    for (const course of trainer.courses) {
+      const probabilities = course.atRiskLearners.map((l) => l.probability);
+      expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+      // Everyone listed is at risk in their own answer, in that course.
+      for (const listed of course.atRiskLearners) {
+        const own = learnerAnalyticsSchema.parse(
+          await readJson(await get("trainer@acme.test", `/api/v1/analytics/learner?userId=${listed.userId}&includePredictions=true`)),
+        );
+        expect(own.predictions?.courses.find((c) => c.courseId === course.courseId)?.atRisk).toMatchObject({
+          status: "at_risk",
+          probability: listed.probability,
+        });
+      }
+    }
+  });
+
   it("organization: aggregates only, departments of at least the minimum size", async () => {
     const body = organizationAnalyticsSchema.parse(
       await readJson(await get("admin@acme.test", "/api/v1/analytics/organization?timeRange=7d")),
