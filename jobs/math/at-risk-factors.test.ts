@@ -7,7 +7,6 @@ describe("describeFactor", () => {
     expect(describeFactor("lastMissed", 1, 90)).toEqual({ label: "Missed the last assessment", display: "yes" });
     expect(describeFactor("weightedScore", 0.42, 90)).toEqual({ label: "Average score", display: "42 %" });
     expect(describeFactor("relativeScore", -0.154, 90)).toEqual({ label: "Score against the cohort's mean", display: "−15 points" });
-    expect(describeFactor("securedShare", 0.234, 90)).toEqual({ label: "Course grade secured so far", display: "23 %" });
     expect(describeFactor("priorAttempts", 2, 90)).toEqual({ label: "Earlier attempts at this course", display: "2" });
     expect(describeFactor("registration", -20 / 90, 90)).toEqual({ label: "Enrolled", display: "20 days before the start" });
     expect(describeFactor("courseFailRate", null, 90)).toEqual({ label: "Earlier offerings not passed", display: "unknown" });

@@ -26,7 +26,6 @@ const TEXT: Record<AtRiskFeatureName, { label: string; unit: Unit }> = {
   scoreTrend: { label: "Score change, first to latest", unit: "points" },
   earnedShare: { label: "Marks earned on due assessments", unit: "percent" },
   relativeScore: { label: "Score against the cohort's mean", unit: "points" },
-  securedShare: { label: "Course grade secured so far", unit: "percent" },
   aheadCount: { label: "Assessments submitted before they were due", unit: "count" },
   sinceSubmission: { label: "No submission for", unit: "days" },
   registration: { label: "Enrolled", unit: "registration" },

@@ -38,8 +38,6 @@ describe("atRiskFeatures", () => {
     // (20·0.8 + 30·0.5 + 50·0) / 100.
     expect(f.earnedShare).toBeCloseTo(0.31, 12);
     expect(f.relativeScore).toBeNull();
-    // Known submissions over all 100 weight points: (20·0.8 + 30·0.5 + 0·1) / 100 (day 60's is unknown).
-    expect(f.securedShare).toBeCloseTo(0.31, 12);
     expect(f.aheadCount).toBe(1);
     // Latest submission day 40 → 10/100 = 0.1 (the cap).
     expect(f.sinceSubmission).toBeCloseTo(0.1, 12);
@@ -57,7 +55,6 @@ describe("atRiskFeatures", () => {
       "lateShare",
       "weightedScore",
       "earnedShare",
-      "securedShare",
       "registration",
       "priorAttempts",
       "concurrentCourses",
@@ -86,28 +83,6 @@ describe("atRiskFeatures", () => {
         for (const name of AT_RISK_FEATURE_NAMES) expect(Number.isNaN(f[name])).toBe(false);
       }),
     );
-  });
-});
-
-describe("securedShare", () => {
-  it("counts every assessment's weight, due or not, and work submitted ahead of its deadline", () => {
-    const f = atRiskFeatures({
-      asOfDay: 50,
-      courseLengthDays: 100,
-      assessments: [
-        { dueDay: 10, weight: 20, submittedDay: 9, score: 0.5 },
-        { dueDay: 80, weight: 30, submittedDay: 40, score: 0.8 }, // ahead
-        { dueDay: null, weight: 50, submittedDay: null, score: null }, // the exam, no deadline
-      ],
-    });
-    // (20·0.5 + 30·0.8) / 100 = 0.34, where the due work alone earns 20·0.5 / 20 = 0.5.
-    expect(f.securedShare).toBeCloseTo(0.34, 12);
-    expect(f.earnedShare).toBeCloseTo(0.5, 12);
-  });
-
-  it("is unknown when no assessment carries a weight (a v1 payload)", () => {
-    const f = atRiskFeatures({ asOfDay: 50, courseLengthDays: 100, assessments: [{ dueDay: 10, weight: 0, submittedDay: 9, score: 1 }] });
-    expect(f.securedShare).toBeNull();
   });
 });
 

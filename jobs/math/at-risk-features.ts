@@ -54,7 +54,6 @@ export const AT_RISK_FEATURE_NAMES = [
   "scoreTrend",
   "earnedShare",
   "relativeScore",
-  "securedShare",
   "aheadCount",
   "sinceSubmission",
   "registration",
@@ -83,7 +82,6 @@ export const AT_RISK_DIRECTION: Partial<Record<AtRiskFeatureName, 1 | -1>> = {
   scoreTrend: -1,
   earnedShare: -1,
   relativeScore: -1,
-  securedShare: -1,
   aheadCount: -1,
   sinceSubmission: 1,
   priorAttempts: 1,
@@ -112,16 +110,6 @@ function weightedMean(values: readonly number[], weights: readonly number[]): nu
   return values.reduce((sum, v, i) => sum + v * weights[i]!, 0) / total;
 }
 
-/**
- * Σ weight·score over the known submissions / Σ weight of every assessment: the share of the whole
- * course grade the learner has already earned, whether or not the work was due (unscored work
- * earns 0); null when no assessment carries a weight.
- */
-function securedShare(assessments: readonly { weight: number; score: number | null }[]): number | null {
-  const total = assessments.reduce((sum, a) => sum + a.weight, 0);
-  return total > 0 ? assessments.reduce((sum, a) => sum + a.weight * (a.score ?? 0), 0) / total : null;
-}
-
 const isKnown = (a: AtRiskAssessment, day: number) => a.submittedDay !== null && a.submittedDay <= day;
 
 /**
@@ -135,8 +123,6 @@ const isKnown = (a: AtRiskAssessment, day: number) => a.submittedDay !== null &&
  * - noScore: 1 without a known score. weightedScore: weighted mean of the known scores; scoreTrend:
  *   last − first known score, in submission order. earnedShare: Σ weight·score over due assessments
  *   (0 when missed) / Σ their weights. relativeScore: mean of (score − cohort mean score).
- *   securedShare: Σ weight·score over known submissions / Σ weight of all assessments (the course
- *   grade already secured, ahead-of-deadline work included).
  * - aheadCount: assessments submitted though not yet due.
  * - sinceSubmission: time since the latest submission (or since the later of start and registration).
  * - registration: registrationDay / length in −1..elapsed; priorAttempts (capped at 3),
@@ -188,7 +174,6 @@ export function atRiskFeatures(input: AtRiskInput): AtRiskFeatures {
         )
       : null,
     relativeScore: mean(compared.map((a) => a.score! - a.cohortMeanScore!)),
-    securedShare: securedShare(known),
     aheadCount: submitted.filter((a) => a.dueDay !== null && a.dueDay > day).length,
     sinceSubmission: time(day - lastSubmission),
     registration: input.registrationDay == null ? null : clamp(input.registrationDay / length, -1, day / length),
