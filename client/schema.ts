@@ -718,6 +718,8 @@ export interface components {
                     probability: number;
                     responses: number;
                     mastered: boolean;
+                    /** @description False when the skill's fitted parameters keep P(mastered) below the threshold even after endless right answers: no learner can be certified on it */
+                    masteryReachable: boolean;
                 }[];
             } | null;
             skillGaps: {

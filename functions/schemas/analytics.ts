@@ -107,7 +107,17 @@ export const learnerAnalyticsSchema = z
         threshold: probability,
         asOf: z.iso.datetime().openapi({ description: "Mastery is a state: the estimate at the end of the window" }),
         skills: z.array(
-          z.object({ skillId: z.string(), name: z.string().nullable(), probability, responses: z.number().int(), mastered: z.boolean() }),
+          z.object({
+            skillId: z.string(),
+            name: z.string().nullable(),
+            probability,
+            responses: z.number().int(),
+            mastered: z.boolean(),
+            masteryReachable: z.boolean().openapi({
+              description:
+                "False when the skill's fitted parameters keep P(mastered) below the threshold even after endless right answers: no learner can be certified on it",
+            }),
+          }),
         ),
       })
       .nullable(),

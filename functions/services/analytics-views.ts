@@ -140,7 +140,12 @@ export function learnerView(
       overall: p4(metrics.mastery.overall),
       threshold: metrics.mastery.threshold,
       asOf: metrics.window.to,
-      skills: metrics.mastery.skills.map((skill) => ({ ...skill, probability: p4(skill.probability) })),
+      // Rows stored before the flag existed say nothing: then the skill is taken as reachable.
+      skills: metrics.mastery.skills.map((skill) => ({
+        ...skill,
+        probability: p4(skill.probability),
+        masteryReachable: skill.masteryReachable ?? true,
+      })),
     },
     skillGaps: metrics.skillGaps.map((gap) => ({
       ...gap,

@@ -59,6 +59,9 @@ describe("before the first run", () => {
     expect((await finishedRun(api, tokens["learner@globex.test"]!, pending.runId!)).status).toBe("completed");
     const ready = learnerAnalyticsSchema.parse(await readJson(await get("learner@globex.test", "/api/v1/analytics/learner")));
     expect(ready).toMatchObject({ state: "ready", runId: pending.runId });
+    // Every skill says whether it can be mastered at all (the demo's parameters all allow it).
+    expect(ready.mastery?.skills.length).toBeGreaterThan(0);
+    expect(ready.mastery?.skills.every((skill) => skill.masteryReachable)).toBe(true);
   });
 });
 
