@@ -55,6 +55,11 @@ describe("the hot queries use their indexes", () => {
     expect(text).toContain("aggregate_metrics_run_idx");
   });
 
+  it("the hourly sweep's unfinished runs, not the 30 days of finished ones", async () => {
+    const text = await plan("select id from pipeline_runs where status in ('queued', 'running') limit 1000");
+    expect(text).toContain("pipeline_runs_unfinished_idx");
+  });
+
   it("the plan step's learners of an organisation, in id order", async () => {
     const text = await plan("select id from users where organization_id = $1 and role = 'learner' order by id", [ID]);
     expect(text).toContain("users_organization_role_id_idx");

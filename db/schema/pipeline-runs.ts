@@ -37,5 +37,7 @@ export const pipelineRuns = pgTable(
     index("pipeline_runs_organization_created_idx").on(table.organizationId, table.createdAt),
     // A nightly run settles when its last child finishes: its children are looked up by parent.
     index("pipeline_runs_parent_idx").on(table.parentRunId),
+    // The hourly sweep looks for stuck runs among the unfinished ones only, not 30 days of history.
+    index("pipeline_runs_unfinished_idx").on(table.createdAt).where(sql`status in ('queued', 'running')`),
   ],
 );

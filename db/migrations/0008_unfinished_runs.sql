@@ -1,0 +1,1 @@
+CREATE INDEX "pipeline_runs_unfinished_idx" ON "pipeline_runs" USING btree ("created_at") WHERE status in ('queued', 'running');
