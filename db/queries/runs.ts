@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { pipelineRuns, pipelineSteps } from "../schema";
 
@@ -195,14 +195,6 @@ export async function completedSteps(db: Database, runId: string, step: string):
     .from(pipelineSteps)
     .where(and(eq(pipelineSteps.runId, runId), eq(pipelineSteps.step, step), eq(pipelineSteps.status, "completed")));
   return row?.n ?? 0;
-}
-
-export async function stepsOfRun(db: Database, runId: string) {
-  return db.orm
-    .select()
-    .from(pipelineSteps)
-    .where(eq(pipelineSteps.runId, runId))
-    .orderBy(asc(pipelineSteps.step), asc(pipelineSteps.batch));
 }
 
 export async function findStep(db: Database, runId: string, step: string, batch: number) {

@@ -5,7 +5,8 @@ import { ProblemError } from "../../core/errors/problem";
 import { log } from "../../core/logger";
 import { coursesTaughtBy } from "../../db/queries/analytics-reads";
 import { settleParents } from "../../db/queries/nightly-runs";
-import { findRun, finishRun, queueRun, type RunScope, stepsOfRun } from "../../db/queries/runs";
+import { runProgress } from "../../db/queries/run-progress";
+import { findRun, finishRun, queueRun, type RunScope } from "../../db/queries/runs";
 import { SERVICES } from "../../jobs/collect/contracts";
 import { dedupId } from "../../jobs/publisher";
 import type { SourceCoverage } from "../../jobs/steps/collect";
@@ -69,43 +70,35 @@ export async function requestRun(clients: Clients, env: Env, request: RunRequest
 
 const STAGES = ["plan", "collect", "fit", "analyze", "aggregate"] as const;
 
-/** A run as its readers see it: stage by stage (from its steps) and source coverage. */
+/** A run as its readers see it: stage by stage and source coverage, summed by the database. */
 export async function describeRun(clients: Clients, run: NonNullable<Awaited<ReturnType<typeof findRun>>>): Promise<PipelineRunView> {
-  const steps = await stepsOfRun(clients.db, run.id);
+  const progress = await runProgress(clients.db, run.id);
   const stages = Object.fromEntries(
     STAGES.filter((stage) => stage !== "fit" || run.fitModels).map((stage) => {
-      const own = steps.filter((step) => step.step === stage);
+      const own = progress.steps.find((step) => step.step === stage);
       const expected = stage === "collect" || stage === "analyze" ? (run.batchCount ?? 1) : 1;
-      const completed = own.filter((step) => step.status === "completed").length;
-      const failedStep = own.find((step) => step.status === "failed");
-      const status: StageView["status"] =
-        completed >= expected ? "completed" : failedStep ? "failed" : own.length > 0 ? "running" : "pending";
-      const times = own.map((step) => step.startedAt.getTime());
-      const ends = own.flatMap((step) => (step.finishedAt ? [step.finishedAt.getTime()] : []));
+      const completed = own?.completed ?? 0;
+      const status: StageView["status"] = completed >= expected ? "completed" : own?.failed ? "failed" : own ? "running" : "pending";
       const view: StageView = {
         status,
         batches: { completed, total: expected },
-        attempts: own.reduce((sum, step) => sum + step.attempts, 0),
-        startedAt: times.length ? new Date(Math.min(...times)).toISOString() : null,
-        finishedAt: status === "completed" && ends.length ? new Date(Math.max(...ends)).toISOString() : null,
-        ...(failedStep?.error ? { error: failedStep.error } : {}),
+        attempts: own?.attempts ?? 0,
+        startedAt: own?.startedAt?.toISOString() ?? null,
+        finishedAt: status === "completed" ? (own?.finishedAt?.toISOString() ?? null) : null,
+        ...(own?.error ? { error: own.error } : {}),
       };
       return [stage, view];
     }),
   );
   const coverage: Record<string, SourceCoverage> = Object.fromEntries(SERVICES.map((service) => [service, { ok: 0, failed: 0 }]));
-  for (const step of steps) {
-    if (step.step !== "collect" || step.status !== "completed") continue;
-    const sources = (step.detail?.sources ?? {}) as Record<string, SourceCoverage>;
-    for (const [service, entry] of Object.entries(sources)) {
-      const total = ownEntry(coverage, service);
-      if (!total) continue;
-      total.ok += entry.ok;
-      total.failed += entry.failed;
-      if (entry.lastError) total.lastError = entry.lastError;
-    }
+  for (const source of progress.sources) {
+    const total = ownEntry(coverage, source.service);
+    if (!total) continue;
+    total.ok = source.ok;
+    total.failed = source.failed;
+    if (source.lastError) total.lastError = source.lastError;
   }
-  const collected = steps.some((step) => step.step === "collect" && step.status === "completed");
+  const collected = (progress.steps.find((step) => step.step === "collect")?.completed ?? 0) > 0;
   return {
     id: run.id,
     scope: run.scope,
