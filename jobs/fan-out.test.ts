@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { envSchema } from "../core/env";
+import { productionEnv } from "../test/env-fixture";
 import type { JobContext } from "./context";
 import { fanOut } from "./fan-out";
 import { MAX_BATCH_MESSAGES, type OutgoingMessage, type Publisher } from "./publisher";
@@ -17,19 +18,7 @@ function recordingContext() {
       batches.push([...messages]);
     },
   };
-  const env = envSchema.parse({
-    DATABASE_URL: "postgres://x@localhost/db",
-    UPSTASH_REDIS_REST_URL: "http://localhost:1",
-    UPSTASH_REDIS_REST_TOKEN: "t",
-    QSTASH_TOKEN: "t",
-    QSTASH_CURRENT_SIGNING_KEY: "k",
-    QSTASH_NEXT_SIGNING_KEY: "k",
-    JWT_SIGNING_KEYS: JSON.stringify([{ kid: "a", kty: "EC", crv: "P-256", x: "x", y: "y", d: "d" }]),
-    JOBS_BASE_URL: "http://localhost:2",
-    UPSTREAM_BASE_URL: "http://localhost:3",
-    REPORT_URL_KEYS: JSON.stringify([{ kid: "r", secret: "s".repeat(32) }]),
-    PIPELINE_PARALLELISM: "4",
-  });
+  const env = envSchema.parse({ ...productionEnv, PIPELINE_PARALLELISM: "4" });
   return { ctx: { publisher, env } as unknown as JobContext, batches };
 }
 

@@ -1,33 +1,22 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORED_RANGES, type StoredRange } from "../../core/domain/time-range";
-import { startNeonHttp } from "../../dev/neon-http/server";
-import type { PostgresHandle } from "../../dev/postgres";
-import type { StandIn } from "../../dev/stand-in";
 import { peerPercentiles, scoreDistribution } from "../../jobs/math/distribution";
-import { startTestPostgres } from "../../test/postgres";
-import { createDatabase, type Database } from "../client";
-import { applyMigrations } from "../migrate";
+import { startTestDatabase, type TestDatabase } from "../../test/database";
+import type { Database } from "../client";
 import { writeAggregates, writePeerPercentiles } from "./aggregates";
 
-let postgres: PostgresHandle;
-let neonHttp: StandIn;
+let testDb: TestDatabase;
 let client: pg.Client;
 let db: Database;
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  await applyMigrations(postgres.url);
-  neonHttp = await startNeonHttp();
-  db = createDatabase(postgres.url, `${neonHttp.url}/sql`);
-  client = new pg.Client(postgres.url);
-  await client.connect();
+  testDb = await startTestDatabase();
+  ({ db, client } = testDb);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await neonHttp?.close();
-  await postgres?.stop();
+  await testDb?.stop();
 });
 
 /** Average score per stored range in one course (null: no scored attempt in that range). */

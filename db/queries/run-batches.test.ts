@@ -1,31 +1,20 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNeonHttp } from "../../dev/neon-http/server";
-import type { PostgresHandle } from "../../dev/postgres";
-import type { StandIn } from "../../dev/stand-in";
-import { startTestPostgres } from "../../test/postgres";
-import { createDatabase, type Database } from "../client";
-import { applyMigrations } from "../migrate";
+import { startTestDatabase, type TestDatabase } from "../../test/database";
+import type { Database } from "../client";
 import { batchLearners, fixBatches } from "./run-batches";
 
-let postgres: PostgresHandle;
-let neonHttp: StandIn;
+let testDb: TestDatabase;
 let client: pg.Client;
 let db: Database;
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  await applyMigrations(postgres.url);
-  neonHttp = await startNeonHttp();
-  db = createDatabase(postgres.url, `${neonHttp.url}/sql`);
-  client = new pg.Client(postgres.url);
-  await client.connect();
+  testDb = await startTestDatabase();
+  ({ db, client } = testDb);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await neonHttp?.close();
-  await postgres?.stop();
+  await testDb?.stop();
 });
 
 /** An organisation (`slug`: 8 hex digits, the first part of its learners' ids) with learners, a trainer, and a queued run of it. */

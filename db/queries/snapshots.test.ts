@@ -1,32 +1,21 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNeonHttp } from "../../dev/neon-http/server";
-import type { PostgresHandle } from "../../dev/postgres";
-import type { StandIn } from "../../dev/stand-in";
-import { startTestPostgres } from "../../test/postgres";
-import { createDatabase, type Database } from "../client";
-import { applyMigrations } from "../migrate";
+import { startTestDatabase, type TestDatabase } from "../../test/database";
+import type { Database } from "../client";
 import { upsertSnapshots } from "./snapshots";
 
-let postgres: PostgresHandle;
-let neonHttp: StandIn;
+let testDb: TestDatabase;
 let client: pg.Client;
 let db: Database;
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  await applyMigrations(postgres.url);
   // A request limit of 20 kB stands in for Neon's 10 MiB.
-  neonHttp = await startNeonHttp({ maxRequestBytes: 20_000 });
-  db = createDatabase(postgres.url, `${neonHttp.url}/sql`);
-  client = new pg.Client(postgres.url);
-  await client.connect();
+  testDb = await startTestDatabase({ maxRequestBytes: 20_000 });
+  ({ db, client } = testDb);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await neonHttp?.close();
-  await postgres?.stop();
+  await testDb?.stop();
 });
 
 describe("upsertSnapshots", () => {

@@ -1,15 +1,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envSchema } from "../../core/env";
-import { createDatabase, type Database } from "../../db/client";
-import { applyMigrations } from "../../db/migrate";
+import type { Database } from "../../db/client";
 import { settleParents } from "../../db/queries/nightly-runs";
 import { expireStuckRuns } from "../../db/queries/runs";
-import { startNeonHttp } from "../../dev/neon-http/server";
-import type { PostgresHandle } from "../../dev/postgres";
-import type { StandIn } from "../../dev/stand-in";
+import { startTestDatabase, type TestDatabase } from "../../test/database";
 import { productionEnv } from "../../test/env-fixture";
-import { startTestPostgres } from "../../test/postgres";
 import type { JobContext } from "../context";
 import type { ScheduledMessage } from "../messages";
 import { MAX_BATCH_MESSAGES, type OutgoingMessage, type Publisher } from "../publisher";
@@ -20,24 +16,17 @@ import { NIGHTLY_PAGE_SIZE, nightly } from "./nightly";
  * records what it would send: 250 organisations take 3 invocations of at most 100 messages each.
  * This file's database holds only its own organisations, so every count below is exact.
  */
-let postgres: PostgresHandle;
-let neonHttp: StandIn;
+let testDb: TestDatabase;
 let client: pg.Client;
 let db: Database;
 
 beforeAll(async () => {
-  postgres = await startTestPostgres();
-  await applyMigrations(postgres.url);
-  neonHttp = await startNeonHttp();
-  db = createDatabase(postgres.url, `${neonHttp.url}/sql`);
-  client = new pg.Client(postgres.url);
-  await client.connect();
+  testDb = await startTestDatabase();
+  ({ db, client } = testDb);
 });
 
 afterAll(async () => {
-  await client?.end();
-  await neonHttp?.close();
-  await postgres?.stop();
+  await testDb?.stop();
 });
 
 const env = envSchema.parse({ ...productionEnv, PIPELINE_PARALLELISM: "4" });
