@@ -6,14 +6,14 @@ export interface FactorText {
   display: string;
 }
 
-type Unit = "yesNo" | "percent" | "points" | "days" | "count" | "registration" | "courses";
+export type FactorUnit = "yesNo" | "percent" | "points" | "days" | "count" | "registration" | "courses";
 
 /**
  * Each feature's label, worded so that its value reads as a fact about the learner; a factor is
  * listed only when that fact raises the risk (e.g. "Average score 42 %" when 42 % is below the
  * training mean and lower scores mean more risk).
  */
-const TEXT: Record<AtRiskFeatureName, { label: string; unit: Unit }> = {
+const TEXT: Record<AtRiskFeatureName, { label: string; unit: FactorUnit }> = {
   elapsed: { label: "Share of the course elapsed", unit: "percent" },
   noneDue: { label: "Nothing due yet", unit: "yesNo" },
   missedShare: { label: "Due assessments missed (by weight)", unit: "percent" },
@@ -37,6 +37,10 @@ const TEXT: Record<AtRiskFeatureName, { label: string; unit: Unit }> = {
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** A feature's label and unit by its stored name; undefined for a name the model does not have (any more). */
+export const factorTextOf = (feature: string): { label: string; unit: FactorUnit } | undefined =>
+  Object.hasOwn(TEXT, feature) ? TEXT[feature as AtRiskFeatureName] : undefined;
 
 /**
  * The label and displayed value of a feature. Durations are stored as shares of the course length
